@@ -1,0 +1,154 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.error;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * The one factory of user-facing errors. Each message states the problem, the value involved and
+ * how to fix it.
+ */
+public final class PipelineErrors {
+  private PipelineErrors() {}
+
+  public static SluiceException configFileMissing(Path file) {
+    return new SluiceException(
+        ErrorCode.CONFIG,
+        String.format(
+            "Config file not found: %s (pass an existing HOCON file to --conf, e.g. conf/local.conf)",
+            file),
+        null);
+  }
+
+  public static SluiceException configFileUnreadable(Path file, Throwable cause) {
+    return new SluiceException(
+        ErrorCode.CONFIG,
+        String.format(
+            "Cannot parse config file %s: %s (fix the HOCON syntax)", file, cause.getMessage()),
+        cause);
+  }
+
+  public static SluiceException invalidConfig(String key, Object value, String allowed) {
+    return new SluiceException(
+        ErrorCode.CONFIG,
+        String.format(
+            "Invalid config %s = '%s': %s (set it in your --conf file or with -D%s=...)",
+            key, value, allowed, key),
+        null);
+  }
+
+  public static SluiceException missingConfig(String key, String allowed) {
+    return new SluiceException(
+        ErrorCode.CONFIG,
+        String.format(
+            "Missing config %s: %s (set it in your --conf file or with -D%s=...)",
+            key, allowed, key),
+        null);
+  }
+
+  public static SluiceException invalidArgument(String option, Object value, String allowed) {
+    return new SluiceException(
+        ErrorCode.CONFIG,
+        String.format("Invalid argument %s '%s': %s", option, value, allowed),
+        null);
+  }
+
+  public static SluiceException sourceTableMissing(String table, String location) {
+    return new SluiceException(
+        ErrorCode.UPSTREAM_MISSING,
+        String.format(
+            "Source table %s not found: no Delta table at %s (create it, e.g. with `sluice"
+                + " sample-data`, or fix its entry in sluice.sources)",
+            table, location),
+        null);
+  }
+
+  public static SluiceException noSnapshot(LocalDate date, Optional<String> snapshotId) {
+    String what =
+        snapshotId
+            .map(id -> String.format("No snapshot with snapshot_id %s for %s", id, date))
+            .orElse(String.format("No successful snapshot for %s", date));
+    return new SluiceException(
+        ErrorCode.UPSTREAM_MISSING,
+        what + String.format(" (run `sluice snapshot --date %s` first)", date),
+        null);
+  }
+
+  public static SluiceException versionNotFound(
+      String table, String requested, Collection<Long> available) {
+    return new SluiceException(
+        ErrorCode.UPSTREAM_MISSING,
+        String.format(
+            "Version %s of %s does not exist; versions in its Delta log: %s (pin one of those)",
+            requested, table, ranges(available)),
+        null);
+  }
+
+  public static SluiceException versionUnreadable(
+      String table, long version, Collection<Long> available, Throwable cause) {
+    return new SluiceException(
+        ErrorCode.UPSTREAM_MISSING,
+        String.format(
+            "Version %s of %s can no longer be read: its data files were removed (e.g. by VACUUM)."
+                + " Versions in its Delta log: %s; the newest, %s, is readable (pin a version"
+                + " written after the last VACUUM retention horizon)",
+            version, table, ranges(available), available.stream().max(Long::compare).orElse(-1L)),
+        cause);
+  }
+
+  public static RunKeyLockedException runKeyLocked(String runKey, String holder) {
+    return new RunKeyLockedException(
+        String.format(
+            "Run key %s is already running: %s (wait for it to finish; a crashed holder's lock"
+                + " expires by itself)",
+            runKey, holder));
+  }
+
+  /** A stage of a composite run (the demo) ended with a non-zero exit code. */
+  public static SluiceException stageFailed(String stage, int exitCode, String error) {
+    ErrorCode code = ErrorCode.INTERNAL;
+    for (ErrorCode candidate : ErrorCode.values()) {
+      if (candidate.exitCode() == exitCode) {
+        code = candidate;
+      }
+    }
+    return new SluiceException(
+        code, String.format("Stage %s failed with exit code %s: %s", stage, exitCode, error), null);
+  }
+
+  public static SluiceException internal(String message, Throwable cause) {
+    return new SluiceException(ErrorCode.INTERNAL, message, cause);
+  }
+
+  public static SluiceException upstreamMissing(String message) {
+    return new SluiceException(ErrorCode.UPSTREAM_MISSING, message, null);
+  }
+
+  /** Renders a version list compactly: [0..4, 7, 9..12]. */
+  static String ranges(Collection<Long> versions) {
+    long[] sorted = versions.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+    StringBuilder out = new StringBuilder("[");
+    int i = 0;
+    while (i < sorted.length) {
+      int j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] == sorted[j] + 1) {
+        j++;
+      }
+      if (out.length() > 1) {
+        out.append(", ");
+      }
+      out.append(sorted[i]);
+      if (j > i) {
+        out.append("..").append(sorted[j]);
+      }
+      i = j + 1;
+    }
+    return out.append(']').toString();
+  }
+}

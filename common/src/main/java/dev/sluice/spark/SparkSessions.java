@@ -1,0 +1,76 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.spark;
+
+import dev.sluice.config.LakeConfig;
+import dev.sluice.config.SparkSettings;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Creates (or joins) the one SparkSession of a Sluice process, with Delta and UTC set up. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * Returns the running session (tests, the demo, a notebook) with Sluice's Hadoop settings
+   * applied, or creates one. The master comes from spark-submit when it set one, else from {@code
+   * sluice.spark.master}: a job never hard-codes it.
+   */
+  public static SparkSession getOrCreate(String appName, SparkSettings settings, LakeConfig lake) {
+    Optional<SparkSession> running = active();
+    if (running.isPresent()) {
+      applyHadoop(running.get(), settings.hadoop());
+      return running.get();
+    }
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .appName(appName)
+            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+            .config(
+                "spark.sql.catalog.spark_catalog",
+                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", settings.shufflePartitions())
+            .config("spark.ui.showConsoleProgress", false)
+            .config(
+                "spark.sql.warehouse.dir",
+                new org.apache.hadoop.fs.Path(
+                        new org.apache.hadoop.fs.Path(lake.root()), "_sluice/warehouse")
+                    .toString());
+    if (!new SparkConf().contains("spark.master")) {
+      builder = builder.master(settings.master());
+    }
+    for (Map.Entry<String, String> e : settings.conf().entrySet()) {
+      builder = builder.config(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, String> e : settings.hadoop().entrySet()) {
+      builder = builder.config("spark.hadoop." + e.getKey(), e.getValue());
+    }
+    SparkSession spark = builder.getOrCreate();
+    applyHadoop(spark, settings.hadoop());
+    return spark;
+  }
+
+  private static Optional<SparkSession> active() {
+    Optional<SparkSession> session = toJava(SparkSession.getActiveSession());
+    return session.isPresent() ? session : toJava(SparkSession.getDefaultSession());
+  }
+
+  /**
+   * Session-level Hadoop settings: Spark and Delta copy every session setting into the Hadoop
+   * configuration they use for reads and writes (also on executors), so this works for a session
+   * that was already running.
+   */
+  private static void applyHadoop(SparkSession spark, Map<String, String> hadoop) {
+    hadoop.forEach((key, value) -> spark.conf().set(key, value));
+  }
+
+  private static <T> Optional<T> toJava(scala.Option<T> option) {
+    return option.isDefined() ? Optional.of(option.get()) : Optional.empty();
+  }
+}

@@ -1,0 +1,94 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.table;
+
+import dev.sluice.error.PipelineErrors;
+import io.delta.exceptions.DeltaConcurrentModificationException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a Dataset to a lake table in exactly one Delta commit and reports the version it made.
+ * Commits that lose a race with another writer (a different run key) are retried.
+ */
+public final class DeltaWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaWriter.class);
+  private static final int MAX_ATTEMPTS = 5;
+
+  private DeltaWriter() {}
+
+  /** Appends rows in one commit. */
+  public static TableVersion append(
+      Lakehouse lake, TableId table, Dataset<Row> rows, String commitTag) {
+    return write(lake, table, rows, SaveMode.Append, null, commitTag);
+  }
+
+  /**
+   * Replaces the rows matching {@code condition} (e.g. {@code run_key = 'snapshot/2026-10-30'})
+   * with {@code rows} in one commit, so a rerun replaces rather than duplicates.
+   */
+  public static TableVersion replaceWhere(
+      Lakehouse lake, TableId table, Dataset<Row> rows, String condition, String commitTag) {
+    return write(lake, table, rows, SaveMode.Overwrite, condition, commitTag);
+  }
+
+  private static TableVersion write(
+      Lakehouse lake,
+      TableId table,
+      Dataset<Row> rows,
+      SaveMode mode,
+      String replaceWhere,
+      String commitTag) {
+    String location = lake.location(table);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        var writer =
+            rows.write()
+                .format("delta")
+                .mode(mode)
+                .option("mergeSchema", "true")
+                .option("userMetadata", commitTag);
+        if (replaceWhere != null) {
+          writer = writer.option("replaceWhere", replaceWhere);
+        }
+        writer.save(location);
+        return committedVersion(lake, table, commitTag);
+      } catch (DeltaConcurrentModificationException e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw PipelineErrors.internal(
+              String.format(
+                  "Cannot commit to %s after %s attempts: other writers keep winning",
+                  table, attempt),
+              e);
+        }
+        LOG.warn("Commit to {} lost a race ({}); retrying", table, e.getClass().getSimpleName());
+      }
+    }
+  }
+
+  /**
+   * The version of the commit this writer tagged; exact even when others commit meanwhile. The
+   * newest commit is nearly always ours, so one commit is read first.
+   */
+  private static TableVersion committedVersion(Lakehouse lake, TableId table, String commitTag) {
+    Lakehouse.Commit newest = lake.history(table, 1).get(0);
+    if (commitTag.equals(newest.userMetadata())) {
+      return new TableVersion(table.name(), newest.version());
+    }
+    return lake.history(table, 50).stream()
+        .filter(c -> commitTag.equals(c.userMetadata()))
+        .findFirst()
+        .map(c -> new TableVersion(table.name(), c.version()))
+        .orElseThrow(
+            () ->
+                PipelineErrors.internal(
+                    "The commit tagged " + commitTag + " is missing from " + table + "'s log",
+                    null));
+  }
+}

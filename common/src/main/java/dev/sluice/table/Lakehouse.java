@@ -1,0 +1,180 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.table;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.config.LakeConfig;
+import dev.sluice.config.SourceConfig;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The tables under the lake root, addressed by {@link TableId}. All paths go through the Hadoop
+ * FileSystem API, so {@code file:} and {@code s3a:} roots behave the same.
+ */
+public final class Lakehouse {
+  /** Sluice's own files (locks, markers, catalog folder) live below this folder of the root. */
+  public static final String SYSTEM_DIR = "_sluice";
+
+  private final SparkSession spark;
+  private final LakeConfig lake;
+  private final Map<String, URI> sourceLocations;
+
+  public Lakehouse(SparkSession spark, LakeConfig lake, List<SourceConfig> sources) {
+    this.spark = requireNonNull(spark, "spark is null");
+    this.lake = requireNonNull(lake, "lake is null");
+    this.sourceLocations =
+        sources.stream()
+            .filter(s -> s.location().isPresent())
+            .collect(
+                Collectors.toUnmodifiableMap(SourceConfig::table, s -> s.location().orElseThrow()));
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public LakeConfig config() {
+    return lake;
+  }
+
+  /** The table's location: a configured source location, else its folder under the root. */
+  public String location(TableId table) {
+    URI explicit = sourceLocations.get(table.name());
+    return explicit != null ? explicit.toString() : child(table.name()).toString();
+  }
+
+  /** Tables whose location is set explicitly in sluice.sources (outside the root). */
+  public Map<String, URI> externalLocations() {
+    return sourceLocations;
+  }
+
+  /** {@code database.table}, as users query it. */
+  public String qualifiedName(TableId table) {
+    return lake.database() + "." + table.name();
+  }
+
+  public Path root() {
+    return new Path(lake.root());
+  }
+
+  public Path child(String... parts) {
+    Path path = root();
+    for (String part : parts) {
+      path = new Path(path, part);
+    }
+    return path;
+  }
+
+  public Path systemPath(String... parts) {
+    Path path = child(SYSTEM_DIR);
+    for (String part : parts) {
+      path = new Path(path, part);
+    }
+    return path;
+  }
+
+  public FileSystem fileSystem() {
+    return fileSystem(root());
+  }
+
+  public FileSystem fileSystem(Path path) {
+    try {
+      return path.getFileSystem(spark.sessionState().newHadoopConf());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open the file system of " + path, e);
+    }
+  }
+
+  public boolean exists(TableId table) {
+    return DeltaTable.isDeltaTable(spark, location(table));
+  }
+
+  public Dataset<Row> read(TableId table) {
+    return spark.read().format("delta").load(location(table));
+  }
+
+  public Dataset<Row> readAt(TableId table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(location(table));
+  }
+
+  /** The commits still in the table's Delta log, newest first. */
+  public List<Commit> history(TableId table) {
+    return commits(DeltaTable.forPath(spark, location(table)).history());
+  }
+
+  /** The newest {@code limit} commits of the table's log, newest first. */
+  public List<Commit> history(TableId table, int limit) {
+    return commits(DeltaTable.forPath(spark, location(table)).history(limit));
+  }
+
+  private static List<Commit> commits(Dataset<Row> history) {
+    return history
+        .select("version", "timestamp", "operation", "userMetadata")
+        .collectAsList()
+        .stream()
+        .map(
+            r ->
+                new Commit(
+                    r.getLong(0),
+                    r.getTimestamp(1).toInstant(),
+                    r.getString(2),
+                    r.isNullAt(3) ? "" : r.getString(3)))
+        .toList();
+  }
+
+  /** The newest version of a table. */
+  public TableVersion latest(TableId table) {
+    long version =
+        DeltaTable.forPath(spark, location(table)).history(1).select("version").first().getLong(0);
+    return new TableVersion(table.name(), version);
+  }
+
+  /** Lists the Delta tables directly under the root (folders holding a _delta_log). */
+  public List<TableId> tablesUnderRoot() {
+    FileSystem fs = fileSystem();
+    try {
+      if (!fs.exists(root())) {
+        return List.of();
+      }
+      return Arrays.stream(fs.listStatus(root()))
+          .filter(status -> status.isDirectory())
+          .map(status -> status.getPath().getName())
+          .filter(name -> name.matches("[a-z][a-z0-9_]*"))
+          .filter(name -> exists(fs, new Path(child(name), "_delta_log")))
+          .map(TableId::of)
+          .sorted(Comparator.comparing(TableId::name))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the lake root " + root(), e);
+    }
+  }
+
+  private static boolean exists(FileSystem fs, Path path) {
+    try {
+      return fs.exists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot check " + path, e);
+    }
+  }
+
+  /** One commit of a Delta table's log. */
+  public record Commit(long version, Instant timestamp, String operation, String userMetadata) {}
+}

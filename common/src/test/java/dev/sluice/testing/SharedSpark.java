@@ -1,0 +1,70 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one SparkSession of a test JVM: local[2], UI off, Delta on, 2 shuffle partitions, UTC, a
+ * temporary warehouse. Created on first use, stopped when the JVM exits.
+ */
+public final class SharedSpark {
+  private static SparkSession session;
+  private static Path warehouse;
+
+  private SharedSpark() {}
+
+  public static synchronized SparkSession get() {
+    if (session == null) {
+      try {
+        warehouse = Files.createTempDirectory("sluice-test-warehouse");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      session =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("sluice-tests")
+              .config("spark.ui.enabled", false)
+              .config("spark.ui.showConsoleProgress", false)
+              .config("spark.sql.shuffle.partitions", 2)
+              .config("spark.default.parallelism", 2)
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.driver.bindAddress", "127.0.0.1")
+              .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+              .config(
+                  "spark.sql.catalog.spark_catalog",
+                  "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+              .config("spark.databricks.delta.snapshotPartitions", 2)
+              .config("spark.sql.warehouse.dir", warehouse.toUri().toString())
+              .config("spark.databricks.delta.retentionDurationCheck.enabled", false)
+              .getOrCreate();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    session.stop();
+                    deleteQuietly(warehouse);
+                  }));
+    }
+    return session;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("Cannot delete " + dir + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.jobs.sql;
+
+import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.error.ErrorCode;
+import dev.sluice.error.PipelineErrors;
+import dev.sluice.error.SluiceException;
+import dev.sluice.jobs.cli.CommonOptions;
+import dev.sluice.spark.SparkSessions;
+import dev.sluice.table.LakeCatalog;
+import dev.sluice.table.Lakehouse;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice sql "QUERY"} or {@code sluice sql -f FILE}: Spark SQL over the lakehouse. */
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run Spark SQL over the lakehouse: every table is registered in database sluice",
+      "(SELECT * FROM sluice.snapshots). A file may hold several statements separated by ';'."
+    })
+public final class SqlCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @ArgGroup(multiplicity = "1")
+  Source source;
+
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  ResultFormat format;
+
+  @Option(
+      names = "--max-rows",
+      defaultValue = "1000",
+      description = "Print at most this many rows per statement (default: ${DEFAULT-VALUE}).")
+  int maxRows;
+
+  static final class Source {
+    @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL statement.")
+    String query;
+
+    @Option(
+        names = {"-f", "--file"},
+        paramLabel = "FILE",
+        description = "A .sql file to run.")
+    Path file;
+  }
+
+  @Override
+  public Integer call() {
+    return run(System.out, System.err);
+  }
+
+  int run(PrintStream out, PrintStream err) {
+    try {
+      List<String> statements = statements();
+      SluiceConfig config = ConfigLoader.load(common.confFile(), common.overrides());
+      SparkSession spark = SparkSessions.getOrCreate("sluice sql", config.spark(), config.lake());
+      new LakeCatalog(new Lakehouse(spark, config.lake(), config.sources())).registerAll();
+      for (String statement : statements) {
+        Dataset<Row> result = spark.sql(statement);
+        List<Row> rows = result.limit(maxRows).collectAsList();
+        List<String> json =
+            format == ResultFormat.JSON
+                ? result.limit(maxRows).toJSON().collectAsList()
+                : List.of();
+        out.print(format.render(result.schema(), rows, json));
+      }
+      out.flush();
+      return 0;
+    } catch (SluiceException e) {
+      err.println("sluice sql: " + e.getMessage());
+      return e.exitCode();
+    } catch (Exception e) {
+      if (e instanceof AnalysisException) {
+        // A query that does not parse or names an unknown table or column: the user's to fix.
+        err.println("sluice sql: " + e.getMessage());
+        return ErrorCode.CONFIG.exitCode();
+      }
+      throw e;
+    }
+  }
+
+  private List<String> statements() {
+    if (source.query != null) {
+      return List.of(source.query);
+    }
+    try {
+      String text = Files.readString(source.file);
+      return Arrays.stream(text.split(";\\s*(\\n|$)"))
+          .map(String::trim)
+          .filter(
+              s ->
+                  !s.isEmpty()
+                      && !s.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("--")))
+          .toList();
+    } catch (IOException e) {
+      throw PipelineErrors.invalidArgument(
+          "--file", source.file, "cannot be read: " + e.getMessage());
+    }
+  }
+}
