@@ -1,0 +1,51 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.registry.server.store;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.mlflow.api.proto.Service.ViewType;
+
+/** The search pipeline shared by every search endpoint: filter, sort, then page. */
+final class Searches {
+  private Searches() {}
+
+  /** One candidate and what the filter and the order see of it. */
+  private record Candidate<T>(T item, SearchDoc doc) {}
+
+  static <T> Page<T> page(
+      List<T> items,
+      Function<T, SearchDoc> docOf,
+      SearchFilter filter,
+      Comparator<SearchDoc> order,
+      String pageToken,
+      long maxResults,
+      long limit) {
+    List<T> sorted =
+        items.stream()
+            .map(item -> new Candidate<>(item, docOf.apply(item)))
+            .filter(candidate -> filter.matches(candidate.doc()))
+            .sorted(Comparator.comparing(Candidate::doc, order))
+            .map(Candidate::item)
+            .toList();
+    return Page.of(sorted, pageToken, maxResults, limit);
+  }
+
+  /** Whether an entity in {@code lifecycleStage} is shown for {@code viewType}. */
+  static boolean visible(String lifecycleStage, ViewType viewType) {
+    return switch (viewType) {
+      case ALL -> true;
+      case DELETED_ONLY -> ExperimentStore.DELETED.equals(lifecycleStage);
+      default -> ExperimentStore.ACTIVE.equals(lifecycleStage);
+    };
+  }
+
+  static <T> Predicate<T> visible(Function<T, String> stage, ViewType viewType) {
+    return item -> visible(stage.apply(item), viewType);
+  }
+}
