@@ -66,25 +66,42 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in one transaction and commits it; retries a transaction that lost a race on
-   * a unique key or a serialization check, and answers MLflow errors unchanged.
+   * Runs {@code work} in one write transaction and commits it; retries a transaction that lost a
+   * race on a unique key or a serialization check, and answers MLflow errors unchanged.
    */
   public <T> T transaction(SqlWork<T> work) {
+    return run(work, true);
+  }
+
+  /**
+   * Runs read-only {@code work} without a write transaction, so readers never wait for writers
+   * (each statement sees the latest committed state).
+   */
+  public <T> T read(SqlWork<T> work) {
+    return run(work, false);
+  }
+
+  private <T> T run(SqlWork<T> work, boolean write) {
     for (int attempt = 1; ; attempt++) {
       Connection connection = borrow();
       boolean healthy = true;
       try {
+        // sqlite-jdbc begins the (immediate) transaction as soon as auto-commit is turned off,
+        // and pooled connections stay in auto-commit so that an idle one holds no lock.
+        connection.setAutoCommit(!write);
         T result = work.apply(connection);
-        connection.commit();
+        if (write) {
+          connection.commit();
+        }
         return result;
       } catch (SQLException e) {
-        healthy = rollback(connection);
+        healthy = !write || rollback(connection);
         if (attempt >= MAX_ATTEMPTS || !isRetryable(e)) {
           throw MlflowErrors.internal("Registry store failed: " + e.getMessage(), e);
         }
         LOG.debug("Retrying a transaction after {}", e.getMessage());
       } catch (RuntimeException e) {
-        healthy = rollback(connection);
+        healthy = !write || rollback(connection);
         throw e;
       } finally {
         giveBack(connection, healthy);
@@ -109,6 +126,7 @@ public final class Database implements AutoCloseable {
   private void migrate() {
     // The first connection turns WAL on for the file before Flyway connects.
     transaction(connection -> null);
+    close();
     Flyway flyway =
         Flyway.configure()
             .dataSource(url, properties.getProperty("user"), properties.getProperty("password"))
@@ -124,16 +142,23 @@ public final class Database implements AutoCloseable {
       return connection;
     }
     try {
-      Connection created = DriverManager.getConnection(url, properties);
-      created.setAutoCommit(false);
-      return created;
+      return DriverManager.getConnection(url, properties);
     } catch (SQLException e) {
       throw MlflowErrors.internal("Cannot open the registry store: " + e.getMessage(), e);
     }
   }
 
   private void giveBack(Connection connection, boolean healthy) {
-    if (!healthy || !idle.offerFirst(connection)) {
+    boolean reusable = healthy;
+    if (reusable) {
+      try {
+        connection.setAutoCommit(true);
+      } catch (SQLException e) {
+        LOG.warn("Resetting a registry store connection failed; discarding it", e);
+        reusable = false;
+      }
+    }
+    if (!reusable || !idle.offerFirst(connection)) {
       closeQuietly(connection);
     }
   }

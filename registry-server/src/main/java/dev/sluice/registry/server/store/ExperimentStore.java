@@ -91,14 +91,14 @@ public final class ExperimentStore {
   }
 
   public Experiment get(String experimentId) {
-    return database.transaction(connection -> require(connection, experimentId));
+    return database.read(connection -> require(connection, experimentId));
   }
 
   public Experiment getByName(String name) {
     if (name == null || name.isEmpty()) {
       throw MlflowErrors.missingParameter("experiment_name");
     }
-    return database.transaction(
+    return database.read(
         connection ->
             findByName(connection, name)
                 .orElseThrow(() -> MlflowErrors.experimentNameNotFound(name)));
@@ -115,7 +115,7 @@ public final class ExperimentStore {
                 .thenComparing(OrderBy.by(Entity.ATTRIBUTE, "experiment_id", true)));
     List<Experiment> visible =
         database
-            .transaction(
+            .read(
                 connection ->
                     Sql.query(
                         connection, "SELECT * FROM experiments", row -> read(connection, row)))

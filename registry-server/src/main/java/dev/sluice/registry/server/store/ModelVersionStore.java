@@ -74,8 +74,7 @@ public final class ModelVersionStore {
   }
 
   public ModelVersion get(String name, String version) {
-    return database.transaction(
-        connection -> ModelReader.requireVersion(connection, name, version));
+    return database.read(connection -> ModelReader.requireVersion(connection, name, version));
   }
 
   public ModelVersion update(String name, String version, String description) {
@@ -131,7 +130,7 @@ public final class ModelVersionStore {
   }
 
   public String downloadUri(String name, String version) {
-    return database.transaction(
+    return database.read(
         connection -> {
           ModelReader.requireVersion(connection, name, version);
           return Sql.queryOne(
@@ -148,8 +147,7 @@ public final class ModelVersionStore {
   public Page<ModelVersion> search(
       String filter, long maxResults, List<String> orderBy, String pageToken) {
     SearchFilter parsed = FilterParser.parse(filter, SearchSchema.MODEL_VERSIONS);
-    List<ModelVersion> versions =
-        database.transaction(connection -> ModelReader.versions(connection, ""));
+    List<ModelVersion> versions = database.read(connection -> ModelReader.versions(connection, ""));
     return Searches.page(
         versions,
         ModelVersionStore::doc,

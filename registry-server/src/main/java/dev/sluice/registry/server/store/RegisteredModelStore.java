@@ -60,7 +60,7 @@ public final class RegisteredModelStore {
   }
 
   public RegisteredModel get(String name) {
-    return database.transaction(connection -> ModelReader.requireModel(connection, name));
+    return database.read(connection -> ModelReader.requireModel(connection, name));
   }
 
   public RegisteredModel rename(String name, String newName) {
@@ -114,7 +114,7 @@ public final class RegisteredModelStore {
       String filter, long maxResults, List<String> orderBy, String pageToken) {
     SearchFilter parsed = FilterParser.parse(filter, SearchSchema.REGISTERED_MODELS);
     List<RegisteredModel> models =
-        database.transaction(
+        database.read(
             connection -> {
               List<RegisteredModel> all = new ArrayList<>();
               for (String name :
@@ -161,7 +161,7 @@ public final class RegisteredModelStore {
   public List<ModelVersion> latestVersions(String name, List<String> stages) {
     List<String> wanted =
         stages.isEmpty() ? ModelReader.STAGES : stages.stream().map(ModelReader::stage).toList();
-    return database.transaction(
+    return database.read(
         connection -> {
           ModelReader.requireModel(connection, name);
           return ModelReader.latestVersions(connection, name, wanted);
@@ -199,7 +199,7 @@ public final class RegisteredModelStore {
 
   public ModelVersion versionByAlias(String name, String alias) {
     Validation.require("alias", alias);
-    return database.transaction(
+    return database.read(
         connection -> {
           ModelReader.requireModel(connection, name);
           Integer version =

@@ -79,7 +79,7 @@ public final class RunStore {
   }
 
   public Run get(String runId) {
-    return database.transaction(connection -> require(connection, runId));
+    return database.read(connection -> require(connection, runId));
   }
 
   public RunInfo update(UpdateRun request) {
@@ -128,7 +128,7 @@ public final class RunStore {
   /** Every point of one metric, by step then timestamp. */
   public List<Metric> metricHistory(String runId, String metricKey) {
     Validation.require("metric_key", metricKey);
-    return database.transaction(
+    return database.read(
         connection -> {
           require(connection, runId);
           return Sql.query(
@@ -163,7 +163,7 @@ public final class RunStore {
       }
     }
     List<Run> visible =
-        database.transaction(connection -> RunReader.ofExperiments(connection, ids)).stream()
+        database.read(connection -> RunReader.ofExperiments(connection, ids)).stream()
             .filter(Searches.visible(run -> run.getInfo().getLifecycleStage(), viewType))
             .toList();
     return Searches.page(
