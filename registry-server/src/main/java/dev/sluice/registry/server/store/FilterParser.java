@@ -132,6 +132,8 @@ final class FilterParser {
       symbol = word().toUpperCase(Locale.ROOT);
       if (symbol.equals("NOT")) {
         symbol = "NOT " + word().toUpperCase(Locale.ROOT);
+      } else if (symbol.isEmpty()) {
+        symbol = keyPart();
       }
     }
     Op op = Op.fromSymbol(symbol);
