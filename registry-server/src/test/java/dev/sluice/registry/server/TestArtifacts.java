@@ -111,6 +111,16 @@ class TestArtifacts {
           registry.rest.post("/api/2.0/mlflow/experiments/create", "{\"name\":\"" + name + "\"}");
       assertThat(json.status()).isEqualTo(413);
       assertThat(json.errorCode()).isEqualTo("BAD_REQUEST");
+      Response chunked =
+          registry.rest.send(
+              "POST",
+              "/api/2.0/mlflow/experiments/create",
+              java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                  () ->
+                      new java.io.ByteArrayInputStream(
+                          ("{\"name\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8))));
+      assertThat(chunked.status()).as("a chunked body without Content-Length").isEqualTo(413);
+      assertThat(chunked.errorCode()).isEqualTo("BAD_REQUEST");
     }
   }
 

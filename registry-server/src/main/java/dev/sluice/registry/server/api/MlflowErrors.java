@@ -77,6 +77,17 @@ public final class MlflowErrors {
         "Authentication required: send a valid bearer token or basic credentials");
   }
 
+  /** An error the HTTP layer raised itself (such as a body over the size limit), by status. */
+  public static MlflowException fromHttpStatus(int status, String message) {
+    ErrorCode code =
+        switch (status) {
+          case 401 -> ErrorCode.UNAUTHENTICATED;
+          case 404 -> ErrorCode.ENDPOINT_NOT_FOUND;
+          default -> status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
+        };
+    return new MlflowException(code, status, message, null);
+  }
+
   public static MlflowException internal(String message, Throwable cause) {
     return new MlflowException(
         ErrorCode.INTERNAL_ERROR, ErrorCode.INTERNAL_ERROR.httpStatus(), message, cause);

@@ -13,6 +13,7 @@ import dev.sluice.registry.server.store.RegisteredModelStore;
 import dev.sluice.registry.server.store.RunLogger;
 import dev.sluice.registry.server.store.RunStore;
 import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -62,6 +63,10 @@ public final class RegistryApp {
             });
     app.before(new AuthFilter(auth));
     Endpoints.installErrorHandlers(app);
+    app.exception(
+        HttpResponseException.class,
+        (e, ctx) ->
+            Endpoints.writeError(ctx, MlflowErrors.fromHttpStatus(e.getStatus(), e.getMessage())));
     app.exception(
         Exception.class,
         (e, ctx) -> {
