@@ -14,6 +14,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.registry.server.store.ModelVersionStore;
 import dev.sluice.registry.server.store.Page;
 import dev.sluice.registry.server.store.RegisteredModelStore;
+import dev.sluice.registry.server.store.SearchRequest;
 import org.mlflow.api.proto.ModelRegistry.CreateModelVersion;
 import org.mlflow.api.proto.ModelRegistry.CreateRegisteredModel;
 import org.mlflow.api.proto.ModelRegistry.DeleteModelVersion;
@@ -102,10 +103,11 @@ final class ModelRegistryRoutes {
         r -> {
           Page<RegisteredModel> page =
               models.search(
-                  r.getFilter(),
-                  r.hasMaxResults() ? r.getMaxResults() : DEFAULT_MAX_MODELS,
-                  r.getOrderByList(),
-                  r.getPageToken());
+                  new SearchRequest(
+                      r.getFilter(),
+                      r.getOrderByList(),
+                      r.getPageToken(),
+                      r.hasMaxResults() ? r.getMaxResults() : DEFAULT_MAX_MODELS));
           SearchRegisteredModels.Response.Builder response =
               SearchRegisteredModels.Response.newBuilder().addAllRegisteredModels(page.items());
           page.nextPageToken().ifPresent(response::setNextPageToken);
@@ -186,10 +188,11 @@ final class ModelRegistryRoutes {
         r -> {
           Page<ModelVersion> page =
               versions.search(
-                  r.getFilter(),
-                  r.hasMaxResults() ? r.getMaxResults() : DEFAULT_MAX_VERSIONS,
-                  r.getOrderByList(),
-                  r.getPageToken());
+                  new SearchRequest(
+                      r.getFilter(),
+                      r.getOrderByList(),
+                      r.getPageToken(),
+                      r.hasMaxResults() ? r.getMaxResults() : DEFAULT_MAX_VERSIONS));
           SearchModelVersions.Response.Builder response =
               SearchModelVersions.Response.newBuilder().addAllModelVersions(page.items());
           page.nextPageToken().ifPresent(response::setNextPageToken);

@@ -13,6 +13,7 @@ import dev.sluice.registry.server.store.ExperimentStore;
 import dev.sluice.registry.server.store.Page;
 import dev.sluice.registry.server.store.RunLogger;
 import dev.sluice.registry.server.store.RunStore;
+import dev.sluice.registry.server.store.SearchRequest;
 import org.mlflow.api.proto.Service.CreateExperiment;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.DeleteExperiment;
@@ -87,11 +88,12 @@ final class TrackingRoutes {
         r -> {
           Page<Experiment> page =
               experiments.search(
-                  r.getFilter(),
-                  r.getViewType(),
-                  r.hasMaxResults() ? r.getMaxResults() : DEFAULT_MAX_EXPERIMENTS,
-                  r.getOrderByList(),
-                  r.getPageToken());
+                  new SearchRequest(
+                      r.getFilter(),
+                      r.getOrderByList(),
+                      r.getPageToken(),
+                      r.hasMaxResults() ? r.getMaxResults() : DEFAULT_MAX_EXPERIMENTS),
+                  r.getViewType());
           SearchExperiments.Response.Builder response =
               SearchExperiments.Response.newBuilder().addAllExperiments(page.items());
           page.nextPageToken().ifPresent(response::setNextPageToken);
@@ -174,11 +176,9 @@ final class TrackingRoutes {
           Page<Run> page =
               runs.search(
                   r.getExperimentIdsList(),
-                  r.getFilter(),
-                  r.getRunViewType(),
-                  r.getMaxResults(),
-                  r.getOrderByList(),
-                  r.getPageToken());
+                  new SearchRequest(
+                      r.getFilter(), r.getOrderByList(), r.getPageToken(), r.getMaxResults()),
+                  r.getRunViewType());
           SearchRuns.Response.Builder response =
               SearchRuns.Response.newBuilder().addAllRuns(page.items());
           page.nextPageToken().ifPresent(response::setNextPageToken);

@@ -11,7 +11,6 @@ import dev.sluice.registry.server.api.MlflowErrors;
 import dev.sluice.registry.server.store.SearchDoc.Entity;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,13 +103,11 @@ public final class ExperimentStore {
                 .orElseThrow(() -> MlflowErrors.experimentNameNotFound(name)));
   }
 
-  public Page<Experiment> search(
-      String filter, ViewType viewType, long maxResults, List<String> orderBy, String pageToken) {
-    SearchFilter parsed = FilterParser.parse(filter, SearchSchema.EXPERIMENTS);
-    Comparator<SearchDoc> order =
-        OrderBy.comparator(
-            orderBy,
+  public Page<Experiment> search(SearchRequest request, ViewType viewType) {
+    Searches.Plan plan =
+        Searches.plan(
             SearchSchema.EXPERIMENTS,
+            request,
             OrderBy.by(Entity.ATTRIBUTE, "creation_time", false)
                 .thenComparing(OrderBy.by(Entity.ATTRIBUTE, "experiment_id", true)));
     List<Experiment> visible =
@@ -122,8 +119,7 @@ public final class ExperimentStore {
             .stream()
             .filter(Searches.visible(Experiment::getLifecycleStage, viewType))
             .toList();
-    return Searches.page(
-        visible, ExperimentStore::doc, parsed, order, pageToken, maxResults, SEARCH_LIMIT);
+    return plan.page(visible, ExperimentStore::doc, SEARCH_LIMIT);
   }
 
   public void rename(String experimentId, String newName) {
@@ -283,8 +279,8 @@ public final class ExperimentStore {
     attributes.put("creation_time", experiment.getCreationTime());
     attributes.put("last_update_time", experiment.getLastUpdateTime());
     attributes.put("lifecycle_stage", experiment.getLifecycleStage());
-    Map<String, String> tags = new HashMap<>();
-    experiment.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-    return SearchDoc.of(attributes, tags);
+    return SearchDoc.of(
+        attributes,
+        Searches.tags(experiment.getTagsList(), ExperimentTag::getKey, ExperimentTag::getValue));
   }
 }

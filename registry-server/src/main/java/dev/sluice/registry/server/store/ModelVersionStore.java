@@ -144,22 +144,15 @@ public final class ModelVersionStore {
         });
   }
 
-  public Page<ModelVersion> search(
-      String filter, long maxResults, List<String> orderBy, String pageToken) {
-    SearchFilter parsed = FilterParser.parse(filter, SearchSchema.MODEL_VERSIONS);
-    List<ModelVersion> versions = database.read(connection -> ModelReader.versions(connection, ""));
-    return Searches.page(
-        versions,
-        ModelVersionStore::doc,
-        parsed,
-        OrderBy.comparator(
-            orderBy,
+  public Page<ModelVersion> search(SearchRequest request) {
+    Searches.Plan plan =
+        Searches.plan(
             SearchSchema.MODEL_VERSIONS,
+            request,
             OrderBy.by(Entity.ATTRIBUTE, "name", true)
-                .thenComparing(OrderBy.by(Entity.ATTRIBUTE, "version_number", false))),
-        pageToken,
-        maxResults,
-        SEARCH_LIMIT);
+                .thenComparing(OrderBy.by(Entity.ATTRIBUTE, "version_number", false)));
+    List<ModelVersion> versions = database.read(connection -> ModelReader.versions(connection, ""));
+    return plan.page(versions, ModelVersionStore::doc, SEARCH_LIMIT);
   }
 
   public void setTag(String name, String version, String key, String value) {
@@ -244,8 +237,8 @@ public final class ModelVersionStore {
     attributes.put("current_stage", version.getCurrentStage());
     attributes.put("creation_timestamp", version.getCreationTimestamp());
     attributes.put("last_updated_timestamp", version.getLastUpdatedTimestamp());
-    Map<String, String> tags = new HashMap<>();
-    version.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-    return SearchDoc.of(attributes, tags);
+    return SearchDoc.of(
+        attributes,
+        Searches.tags(version.getTagsList(), ModelVersionTag::getKey, ModelVersionTag::getValue));
   }
 }

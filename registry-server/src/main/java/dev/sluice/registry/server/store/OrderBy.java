@@ -46,7 +46,6 @@ final class OrderBy {
     return by(field.entity(), field.key(), !direction.equals("DESC"));
   }
 
-  @SuppressWarnings("unchecked")
   private static int compareValues(Object left, Object right) {
     if (left instanceof Number a && right instanceof Number b) {
       return Double.compare(a.doubleValue(), b.doubleValue());

@@ -110,9 +110,10 @@ public final class RegisteredModelStore {
         });
   }
 
-  public Page<RegisteredModel> search(
-      String filter, long maxResults, List<String> orderBy, String pageToken) {
-    SearchFilter parsed = FilterParser.parse(filter, SearchSchema.REGISTERED_MODELS);
+  public Page<RegisteredModel> search(SearchRequest request) {
+    Searches.Plan plan =
+        Searches.plan(
+            SearchSchema.REGISTERED_MODELS, request, OrderBy.by(Entity.ATTRIBUTE, "name", true));
     List<RegisteredModel> models =
         database.read(
             connection -> {
@@ -124,15 +125,7 @@ public final class RegisteredModelStore {
               }
               return all;
             });
-    return Searches.page(
-        models,
-        RegisteredModelStore::doc,
-        parsed,
-        OrderBy.comparator(
-            orderBy, SearchSchema.REGISTERED_MODELS, OrderBy.by(Entity.ATTRIBUTE, "name", true)),
-        pageToken,
-        maxResults,
-        SEARCH_LIMIT);
+    return plan.page(models, RegisteredModelStore::doc, SEARCH_LIMIT);
   }
 
   public void setTag(String name, String key, String value) {
@@ -246,8 +239,9 @@ public final class RegisteredModelStore {
     attributes.put("name", model.getName());
     attributes.put("creation_timestamp", model.getCreationTimestamp());
     attributes.put("last_updated_timestamp", model.getLastUpdatedTimestamp());
-    Map<String, String> tags = new HashMap<>();
-    model.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-    return SearchDoc.of(attributes, tags);
+    return SearchDoc.of(
+        attributes,
+        Searches.tags(
+            model.getTagsList(), RegisteredModelTag::getKey, RegisteredModelTag::getValue));
   }
 }

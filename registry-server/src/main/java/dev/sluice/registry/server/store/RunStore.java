@@ -12,7 +12,6 @@ import dev.sluice.registry.server.store.SearchDoc.Entity;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import java.util.UUID;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.RunStatus;
@@ -140,18 +140,11 @@ public final class RunStore {
         });
   }
 
-  public Page<Run> search(
-      List<String> experimentIds,
-      String filter,
-      ViewType viewType,
-      long maxResults,
-      List<String> orderBy,
-      String pageToken) {
-    SearchFilter parsed = FilterParser.parse(filter, SearchSchema.RUNS);
-    Comparator<SearchDoc> order =
-        OrderBy.comparator(
-            orderBy,
+  public Page<Run> search(List<String> experimentIds, SearchRequest request, ViewType viewType) {
+    Searches.Plan plan =
+        Searches.plan(
             SearchSchema.RUNS,
+            request,
             OrderBy.by(Entity.ATTRIBUTE, "start_time", false)
                 .thenComparing(OrderBy.by(Entity.ATTRIBUTE, "run_id", true)));
     List<Long> ids = new ArrayList<>();
@@ -166,8 +159,7 @@ public final class RunStore {
         database.read(connection -> RunReader.ofExperiments(connection, ids)).stream()
             .filter(Searches.visible(run -> run.getInfo().getLifecycleStage(), viewType))
             .toList();
-    return Searches.page(
-        visible, RunStore::doc, parsed, order, pageToken, maxResults, SEARCH_LIMIT);
+    return plan.page(visible, RunStore::doc, SEARCH_LIMIT);
   }
 
   /** The run id from {@code run_id}, or the deprecated {@code run_uuid}. */
@@ -221,10 +213,10 @@ public final class RunStore {
     }
     Map<String, Double> metrics = new HashMap<>();
     run.getData().getMetricsList().forEach(m -> metrics.put(m.getKey(), m.getValue()));
-    Map<String, String> params = new HashMap<>();
-    run.getData().getParamsList().forEach(p -> params.put(p.getKey(), p.getValue()));
-    Map<String, String> tags = new HashMap<>();
-    run.getData().getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-    return new SearchDoc(attributes, metrics, params, tags);
+    return new SearchDoc(
+        attributes,
+        metrics,
+        Searches.tags(run.getData().getParamsList(), Param::getKey, Param::getValue),
+        Searches.tags(run.getData().getTagsList(), RunTag::getKey, RunTag::getValue));
   }
 }

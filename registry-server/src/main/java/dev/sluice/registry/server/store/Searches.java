@@ -18,22 +18,35 @@ final class Searches {
   /** One candidate and what the filter and the order see of it. */
   private record Candidate<T>(T item, SearchDoc doc) {}
 
-  static <T> Page<T> page(
-      List<T> items,
-      Function<T, SearchDoc> docOf,
-      SearchFilter filter,
-      Comparator<SearchDoc> order,
-      String pageToken,
-      long maxResults,
-      long limit) {
-    List<T> sorted =
-        items.stream()
-            .map(item -> new Candidate<>(item, docOf.apply(item)))
-            .filter(candidate -> filter.matches(candidate.doc()))
-            .sorted(Comparator.comparing(Candidate::doc, order))
-            .map(Candidate::item)
-            .toList();
-    return Page.of(sorted, pageToken, maxResults, limit);
+  /** A parsed request: checked before any row is read. */
+  record Plan(SearchFilter filter, Comparator<SearchDoc> order, SearchRequest request) {
+    /** Filters, sorts and pages {@code items}, refusing pages larger than {@code limit}. */
+    <T> Page<T> page(List<T> items, Function<T, SearchDoc> docOf, long limit) {
+      List<T> sorted =
+          items.stream()
+              .map(item -> new Candidate<>(item, docOf.apply(item)))
+              .filter(candidate -> filter.matches(candidate.doc()))
+              .sorted(Comparator.comparing(Candidate::doc, order))
+              .map(Candidate::item)
+              .toList();
+      return Page.of(sorted, request.pageToken(), request.maxResults(), limit);
+    }
+  }
+
+  /** Parses the filter and order_by of {@code request}; {@code defaultOrder} breaks ties. */
+  static Plan plan(SearchSchema schema, SearchRequest request, Comparator<SearchDoc> defaultOrder) {
+    return new Plan(
+        FilterParser.parse(request.filter(), schema),
+        OrderBy.comparator(request.orderBy(), schema, defaultOrder),
+        request);
+  }
+
+  /** A map of {@code key -> value} from a list of tag protos. */
+  static <T> java.util.Map<String, String> tags(
+      List<T> tags, Function<T, String> key, Function<T, String> value) {
+    java.util.Map<String, String> map = new java.util.HashMap<>();
+    tags.forEach(tag -> map.put(key.apply(tag), value.apply(tag)));
+    return map;
   }
 
   /** Whether an entity in {@code lifecycleStage} is shown for {@code viewType}. */
