@@ -53,7 +53,7 @@ public final class Database implements AutoCloseable {
       properties.setProperty("journal_mode", "WAL");
       properties.setProperty("busy_timeout", String.valueOf(BUSY_TIMEOUT_MS));
       properties.setProperty("transaction_mode", "IMMEDIATE");
-      properties.setProperty("synchronous", "NORMAL");
+      properties.setProperty("synchronous", "FULL");
     }
     Database database = new Database(url, properties);
     database.migrate();
