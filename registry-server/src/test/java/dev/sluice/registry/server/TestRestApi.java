@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlflow_project.google.gson.JsonArray;
+import org.mlflow_project.google.gson.JsonElement;
 import org.mlflow_project.google.gson.JsonObject;
 
 /** Raw HTTP for what the Java client lacks: aliases, deletes, PATCH updates and error codes. */
@@ -234,6 +235,41 @@ class TestRestApi {
             .getAsJsonObject("info");
     assertThat(info.get("start_time").getAsJsonPrimitive().isNumber()).isTrue();
     assertThat(info.get("run_uuid").getAsString()).isEqualTo(runId);
+  }
+
+  @Test
+  void loggedModelsAppendToTheRunModelHistoryTag() {
+    String runId =
+        post("runs/create", "{\"experiment_id\":\"0\"}")
+            .json()
+            .getAsJsonObject("run")
+            .getAsJsonObject("info")
+            .get("run_id")
+            .getAsString();
+    String model = "{\"artifact_path\":\"model\",\"flavors\":{\"spark\":{}}}";
+    JsonObject request = new JsonObject();
+    request.addProperty("run_id", runId);
+    request.addProperty("model_json", model);
+    assertThat(post("runs/log-model", request.toString()).body()).isEqualTo("{}");
+    post("runs/log-model", request.toString());
+    JsonArray tags =
+        ok(rest.get(API + "runs/get?run_id=" + runId))
+            .getAsJsonObject("run")
+            .getAsJsonObject("data")
+            .getAsJsonArray("tags");
+    String history = null;
+    for (JsonElement tag : tags) {
+      if (tag.getAsJsonObject().get("key").getAsString().equals("mlflow.log-model.history")) {
+        history = tag.getAsJsonObject().get("value").getAsString();
+      }
+    }
+    assertThat(history).isEqualTo("[" + model + "," + model + "]");
+
+    request.addProperty("model_json", "{\"flavors\":{}}");
+    Response invalid = rest.post(API + "runs/log-model", request.toString());
+    assertThat(invalid.status()).isEqualTo(400);
+    assertThat(invalid.json().get("message").getAsString())
+        .isEqualTo("Model json is missing mandatory field 'artifact_path'");
   }
 
   @Test

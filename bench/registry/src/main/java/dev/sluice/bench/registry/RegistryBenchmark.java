@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.RunTag;
@@ -159,7 +160,7 @@ public final class RegistryBenchmark {
   }
 
   private static void deleteTree(Path directory) throws IOException {
-    try (var paths = Files.walk(directory)) {
+    try (Stream<Path> paths = Files.walk(directory)) {
       for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
         try {
           Files.delete(path);

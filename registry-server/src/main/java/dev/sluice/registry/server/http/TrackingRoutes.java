@@ -26,6 +26,7 @@ import org.mlflow.api.proto.Service.GetMetricHistory;
 import org.mlflow.api.proto.Service.GetRun;
 import org.mlflow.api.proto.Service.LogBatch;
 import org.mlflow.api.proto.Service.LogMetric;
+import org.mlflow.api.proto.Service.LogModel;
 import org.mlflow.api.proto.Service.LogParam;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
@@ -243,6 +244,14 @@ final class TrackingRoutes {
               RunStore.runId(r.getRunId(), r.getRunUuid()),
               RunTag.newBuilder().setKey(r.getKey()).setValue(r.getValue()).build());
           return SetTag.Response.getDefaultInstance();
+        },
+        POST);
+    endpoints.bind(
+        "runs/log-model",
+        LogModel::newBuilder,
+        r -> {
+          logger.logModel(RunStore.runId(r.getRunId(), ""), r.getModelJson());
+          return LogModel.Response.getDefaultInstance();
         },
         POST);
     endpoints.bind(

@@ -19,6 +19,9 @@ import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow_project.google.gson.JsonArray;
+import org.mlflow_project.google.gson.JsonObject;
+import org.mlflow_project.google.gson.JsonParser;
 
 /**
  * Logs metrics, params and tags to runs. Resending an identical request changes nothing, as in
@@ -28,6 +31,7 @@ public final class RunLogger {
   static final int MAX_METRICS = 1000;
   static final int MAX_PARAMS = 100;
   static final int MAX_TAGS = 100;
+  static final String MODEL_HISTORY_TAG = "mlflow.log-model.history";
   private static final Comparator<Metric> LATEST =
       Comparator.comparingLong(Metric::getStep)
           .thenComparingLong(Metric::getTimestamp)
@@ -84,6 +88,45 @@ public final class RunLogger {
 
   public void setTag(String runId, RunTag tag) {
     logBatch(runId, List.of(), List.of(), List.of(tag));
+  }
+
+  /**
+   * Records a logged model as MLflow does: its JSON (which must name an {@code artifact_path} and
+   * {@code flavors}) is appended to the run's {@code mlflow.log-model.history} tag.
+   */
+  public void logModel(String runId, String modelJson) {
+    JsonObject model;
+    try {
+      model = JsonParser.parseString(Validation.require("model_json", modelJson)).getAsJsonObject();
+    } catch (RuntimeException e) {
+      throw MlflowErrors.invalidParameter("Malformed model info: %s", modelJson);
+    }
+    for (String field : List.of("artifact_path", "flavors")) {
+      if (!model.has(field)) {
+        throw MlflowErrors.invalidParameter("Model json is missing mandatory field '%s'", field);
+      }
+    }
+    database.transaction(
+        connection -> {
+          Run run = RunStore.require(connection, runId);
+          RunStore.checkActive(run);
+          JsonArray history = new JsonArray();
+          run.getData().getTagsList().stream()
+              .filter(tag -> tag.getKey().equals(MODEL_HISTORY_TAG))
+              .findFirst()
+              .ifPresent(
+                  tag -> history.addAll(JsonParser.parseString(tag.getValue()).getAsJsonArray()));
+          history.add(model);
+          putTags(
+              connection,
+              runId,
+              List.of(
+                  RunTag.newBuilder()
+                      .setKey(MODEL_HISTORY_TAG)
+                      .setValue(history.toString())
+                      .build()));
+          return null;
+        });
   }
 
   public void deleteTag(String runId, String key) {
