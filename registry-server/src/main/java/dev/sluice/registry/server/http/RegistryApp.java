@@ -5,6 +5,8 @@
  */
 package dev.sluice.registry.server.http;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.sluice.registry.server.RegistryAuth;
 import dev.sluice.registry.server.api.MlflowErrors;
 import dev.sluice.registry.server.store.ExperimentStore;
@@ -33,11 +35,11 @@ public final class RegistryApp {
       RegisteredModelStore models,
       ModelVersionStore versions) {
     public Stores {
-      java.util.Objects.requireNonNull(experiments, "experiments is null");
-      java.util.Objects.requireNonNull(runs, "runs is null");
-      java.util.Objects.requireNonNull(logger, "logger is null");
-      java.util.Objects.requireNonNull(models, "models is null");
-      java.util.Objects.requireNonNull(versions, "versions is null");
+      requireNonNull(experiments, "experiments is null");
+      requireNonNull(runs, "runs is null");
+      requireNonNull(logger, "logger is null");
+      requireNonNull(models, "models is null");
+      requireNonNull(versions, "versions is null");
     }
   }
 

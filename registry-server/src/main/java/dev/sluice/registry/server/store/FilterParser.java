@@ -5,6 +5,8 @@
  */
 package dev.sluice.registry.server.store;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.sluice.registry.server.api.MlflowErrors;
 import dev.sluice.registry.server.store.SearchDoc.Entity;
 import dev.sluice.registry.server.store.SearchFilter.Clause;
@@ -87,7 +89,13 @@ final class FilterParser {
   }
 
   /** A parsed identifier: entity, canonical key and the text it came from. */
-  record Field(Entity entity, String key, String identifier) {}
+  record Field(Entity entity, String key, String identifier) {
+    Field {
+      requireNonNull(entity, "entity is null");
+      requireNonNull(key, "key is null");
+      requireNonNull(identifier, "identifier is null");
+    }
+  }
 
   Field field() {
     skipSpaces();

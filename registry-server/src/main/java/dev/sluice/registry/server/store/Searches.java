@@ -5,8 +5,12 @@
  */
 package dev.sluice.registry.server.store;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.mlflow.api.proto.Service.ViewType;
@@ -20,6 +24,12 @@ final class Searches {
 
   /** A parsed request: checked before any row is read. */
   record Plan(SearchFilter filter, Comparator<SearchDoc> order, SearchRequest request) {
+    Plan {
+      requireNonNull(filter, "filter is null");
+      requireNonNull(order, "order is null");
+      requireNonNull(request, "request is null");
+    }
+
     /** Filters, sorts and pages {@code items}, refusing pages larger than {@code limit}. */
     <T> Page<T> page(List<T> items, Function<T, SearchDoc> docOf, long limit) {
       List<T> sorted =
@@ -42,9 +52,9 @@ final class Searches {
   }
 
   /** A map of {@code key -> value} from a list of tag protos. */
-  static <T> java.util.Map<String, String> tags(
+  static <T> Map<String, String> tags(
       List<T> tags, Function<T, String> key, Function<T, String> value) {
-    java.util.Map<String, String> map = new java.util.HashMap<>();
+    Map<String, String> map = new HashMap<>();
     tags.forEach(tag -> map.put(key.apply(tag), value.apply(tag)));
     return map;
   }
