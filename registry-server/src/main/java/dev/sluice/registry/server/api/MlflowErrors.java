@@ -35,8 +35,8 @@ public final class MlflowErrors {
     return notFound("Model Version (name=%s, version=%s) not found", name, version);
   }
 
-  public static MlflowException aliasNotFound(String name, String alias) {
-    return notFound("Registered model alias %s not found.", alias + " (model " + name + ")");
+  public static MlflowException aliasNotFound(String alias) {
+    return notFound("Registered model alias %s not found.", alias);
   }
 
   public static MlflowException alreadyExists(String format, Object... args) {

@@ -8,7 +8,8 @@ package dev.sluice.registry.server.store;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.registry.server.api.MlflowErrors;
-import dev.sluice.registry.server.api.MlflowException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,11 +59,6 @@ public final class Database implements AutoCloseable {
     Database database = new Database(url, properties);
     database.migrate();
     return database;
-  }
-
-  /** Whether this store is a SQLite file. */
-  boolean isSqlite() {
-    return url.startsWith("jdbc:sqlite:");
   }
 
   /**
@@ -129,7 +125,7 @@ public final class Database implements AutoCloseable {
     close();
     Flyway flyway =
         Flyway.configure()
-            .dataSource(url, properties.getProperty("user"), properties.getProperty("password"))
+            .dataSource(url, null, null) // credentials, if any, are in the JDBC URL
             .locations("classpath:db/migration")
             .load();
     int applied = flyway.migrate().migrationsExecuted;
@@ -193,13 +189,9 @@ public final class Database implements AutoCloseable {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot create the directory of " + file, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the directory of " + file, e);
     }
     return "jdbc:sqlite:" + file.toAbsolutePath();
-  }
-
-  static MlflowException unexpected(SQLException e) {
-    return MlflowErrors.internal("Registry store failed: " + e.getMessage(), e);
   }
 }

@@ -202,7 +202,7 @@ public final class RegisteredModelStore {
                       row -> row.getInt(1),
                       name,
                       alias)
-                  .orElseThrow(() -> MlflowErrors.aliasNotFound(name, alias));
+                  .orElseThrow(() -> MlflowErrors.aliasNotFound(alias));
           return ModelReader.requireVersion(connection, name, String.valueOf(version));
         });
   }

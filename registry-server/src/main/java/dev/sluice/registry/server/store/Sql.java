@@ -11,9 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** Small JDBC helpers: positional arguments, row mappers, immutable results. */
 final class Sql {
@@ -66,7 +66,7 @@ final class Sql {
 
   /** {@code (?, ?, ?)} for {@code count} placeholders. */
   static String placeholders(int count) {
-    return "(" + String.join(", ", java.util.Collections.nCopies(count, "?")) + ")";
+    return "(" + String.join(", ", Collections.nCopies(count, "?")) + ")";
   }
 
   static String placeholders(Collection<?> values) {
@@ -77,10 +77,6 @@ final class Sql {
   static Long nullableLong(ResultSet row, String column) throws SQLException {
     long value = row.getLong(column);
     return row.wasNull() ? null : value;
-  }
-
-  static String join(Collection<String> parts) {
-    return parts.stream().collect(Collectors.joining(", "));
   }
 
   private static PreparedStatement prepare(Connection connection, String sql, Object... args)
