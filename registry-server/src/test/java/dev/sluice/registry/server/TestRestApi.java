@@ -238,6 +238,33 @@ class TestRestApi {
   }
 
   @Test
+  void runNamesComeFromTheArgumentOrTheTagAndMustAgree() {
+    JsonObject named =
+        post("runs/create", "{\"run_name\":\"nightly\"}").json().getAsJsonObject("run");
+    assertThat(named.getAsJsonObject("info").get("run_name").getAsString()).isEqualTo("nightly");
+    assertThat(named.getAsJsonObject("data").getAsJsonArray("tags").toString())
+        .isEqualTo("[{\"key\":\"mlflow.runName\",\"value\":\"nightly\"}]");
+    JsonObject tagged =
+        post("runs/create", "{\"tags\":[{\"key\":\"mlflow.runName\",\"value\":\"t\"}]}")
+            .json()
+            .getAsJsonObject("run");
+    assertThat(tagged.getAsJsonObject("info").get("run_name").getAsString()).isEqualTo("t");
+    JsonObject unnamed = post("runs/create", "{}").json().getAsJsonObject("run");
+    assertThat(unnamed.getAsJsonObject("info").get("run_name").getAsString())
+        .as("a generated adjective-animal-number name")
+        .matches("[a-z]+-[a-z]+-\\d+");
+    Response conflict =
+        rest.post(
+            API + "runs/create",
+            "{\"run_name\":\"a\",\"tags\":[{\"key\":\"mlflow.runName\",\"value\":\"b\"}]}");
+    assertThat(conflict.status()).isEqualTo(400);
+    assertThat(conflict.json().get("message").getAsString())
+        .isEqualTo(
+            "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different"
+                + " values (run_name='a', mlflow.runName='b').");
+  }
+
+  @Test
   void loggedModelsAppendToTheRunModelHistoryTag() {
     String runId =
         post("runs/create", "{\"experiment_id\":\"0\"}")

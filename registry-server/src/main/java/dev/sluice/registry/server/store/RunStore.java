@@ -43,7 +43,13 @@ public final class RunStore {
     String runName = request.getRunName();
     for (RunTag tag : request.getTagsList()) {
       Validation.checkKey("key", tag.getKey());
-      if (tag.getKey().equals(RUN_NAME_TAG) && runName.isEmpty()) {
+      if (tag.getKey().equals(RUN_NAME_TAG)) {
+        if (!runName.isEmpty() && !runName.equals(tag.getValue())) {
+          throw MlflowErrors.invalidParameter(
+              "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with"
+                  + " different values (run_name='%s', mlflow.runName='%s').",
+              runName, tag.getValue());
+        }
         runName = tag.getValue();
       }
     }
