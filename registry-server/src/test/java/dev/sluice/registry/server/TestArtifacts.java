@@ -75,6 +75,8 @@ class TestArtifacts {
     try (RegistryFixture registry = new RegistryFixture(root)) {
       Response upload = registry.rest.put(ARTIFACTS + path, new byte[] {42});
       assertThat(upload.status()).as("PUT %s answered %s", path, upload.body()).isEqualTo(400);
+      assertThat(upload.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+      assertThat(upload.json().get("message").getAsString()).startsWith("Invalid artifact path: ");
       assertThat(registry.rest.get(ARTIFACTS + path).status()).isEqualTo(400);
       assertThat(registry.rest.delete(ARTIFACTS + path, "").status()).isEqualTo(400);
     }
