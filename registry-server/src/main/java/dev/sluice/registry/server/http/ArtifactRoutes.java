@@ -11,7 +11,9 @@ import dev.sluice.registry.server.api.MlflowErrors;
 import dev.sluice.registry.server.store.RunStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -44,7 +46,7 @@ final class ArtifactRoutes {
         "artifacts/list",
         ListArtifacts::newBuilder,
         r -> listRunArtifacts(RunStore.runId(r.getRunId(), r.getRunUuid()), r.getPath()),
-        io.javalin.http.HandlerType.GET);
+        HandlerType.GET);
     if (files.isEmpty()) {
       return;
     }
@@ -77,7 +79,7 @@ final class ArtifactRoutes {
     app.get(
         ARTIFACTS + "/<path>",
         ctx -> {
-          java.nio.file.Path file = storage.file(checkedPath(ctx));
+          Path file = storage.file(checkedPath(ctx));
           ctx.contentType("application/octet-stream").result(Files.newInputStream(file));
         });
     app.delete(
