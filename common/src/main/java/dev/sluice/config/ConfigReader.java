@@ -37,7 +37,22 @@ public final class ConfigReader {
   }
 
   public String path(String key) {
+    if (key.isEmpty()) {
+      return prefix;
+    }
     return prefix.isEmpty() ? key : prefix + "." + key;
+  }
+
+  /** The raw sub-section, for iterating its keys (names of groups, features...). */
+  public Config rawSection(String key) {
+    if (!config.hasPath(key)) {
+      return com.typesafe.config.ConfigFactory.empty();
+    }
+    try {
+      return config.getConfig(key);
+    } catch (ConfigException.WrongType e) {
+      throw PipelineErrors.invalidConfig(path(key), render(key), "must be an object");
+    }
   }
 
   public boolean has(String key) {
