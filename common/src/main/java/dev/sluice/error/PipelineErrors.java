@@ -8,6 +8,7 @@ package dev.sluice.error;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -120,6 +121,17 @@ public final class PipelineErrors {
     }
     return new SluiceException(
         code, String.format("Stage %s failed with exit code %s: %s", stage, exitCode, error), null);
+  }
+
+  /** An error-level data-quality check failed (exit 3). */
+  public static SluiceException dataQualityFailed(List<String> failures) {
+    return new SluiceException(
+        ErrorCode.DATA_QUALITY,
+        "Data-quality gate failed: "
+            + String.join("; ", failures)
+            + " (fix the data, or relax the check in sluice.quality.tables; results are in"
+            + " sluice.data_quality)",
+        null);
   }
 
   public static SluiceException internal(String message, Throwable cause) {

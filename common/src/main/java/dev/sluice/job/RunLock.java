@@ -96,7 +96,15 @@ public final class RunLock implements AutoCloseable {
 
   @Override
   public void close() {
-    heartbeat.shutdownNow();
+    heartbeat.shutdown();
+    try {
+      // A renewal in flight must finish first, or it could write the lock back after the delete.
+      if (!heartbeat.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("The lock heartbeat of {} did not stop", run.runKey());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     Optional<ObjectNode> current = readQuietly(fs, path);
     if (current.isPresent() && run.runId().equals(current.get().path("run_id").asText())) {
       LakeFiles.delete(fs, path);

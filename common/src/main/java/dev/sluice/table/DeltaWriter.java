@@ -7,9 +7,13 @@ package dev.sluice.table;
 
 import dev.sluice.error.PipelineErrors;
 import io.delta.exceptions.DeltaConcurrentModificationException;
+import io.delta.tables.DeltaTable;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class DeltaWriter {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaWriter.class);
   private static final int MAX_ATTEMPTS = 5;
+  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
   private DeltaWriter() {}
 
@@ -36,6 +41,64 @@ public final class DeltaWriter {
   public static TableVersion replaceWhere(
       Lakehouse lake, TableId table, Dataset<Row> rows, String condition, String commitTag) {
     return write(lake, table, rows, SaveMode.Overwrite, condition, commitTag);
+  }
+
+  /**
+   * Upserts rows by key in one commit (MERGE: matched rows updated, others inserted), so rerunning
+   * a day is idempotent; creates the table when it does not exist.
+   */
+  public static TableVersion merge(
+      Lakehouse lake, TableId table, Dataset<Row> rows, List<String> keys, String commitTag) {
+    if (!lake.exists(table)) {
+      return append(lake, table, rows, commitTag);
+    }
+    String condition =
+        keys.stream()
+            .map(k -> "t.`" + k + "` = s.`" + k + "`")
+            .collect(Collectors.joining(" AND "));
+    SparkSession spark = lake.spark();
+    String previous = spark.conf().get(USER_METADATA, null);
+    spark.conf().set(USER_METADATA, commitTag);
+    try {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          DeltaTable.forPath(spark, lake.location(table))
+              .as("t")
+              .merge(rows.as("s"), condition)
+              .whenMatched()
+              .updateAll()
+              .whenNotMatched()
+              .insertAll()
+              .execute();
+          return committedVersion(lake, table, commitTag);
+        } catch (DeltaConcurrentModificationException e) {
+          if (attempt >= MAX_ATTEMPTS) {
+            throw PipelineErrors.internal(
+                String.format("Cannot merge into %s after %s attempts", table, attempt), e);
+          }
+          LOG.warn("Merge into {} lost a race; retrying", table);
+        }
+      }
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(USER_METADATA);
+      } else {
+        spark.conf().set(USER_METADATA, previous);
+      }
+    }
+  }
+
+  /** Replaces the whole table (data and schema) in one commit. */
+  public static TableVersion overwrite(
+      Lakehouse lake, TableId table, Dataset<Row> rows, String commitTag) {
+    String location = lake.location(table);
+    rows.write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("overwriteSchema", "true")
+        .option("userMetadata", commitTag)
+        .save(location);
+    return committedVersion(lake, table, commitTag);
   }
 
   private static TableVersion write(

@@ -10,6 +10,15 @@ public final class SluiceTables {
   public static final TableId SNAPSHOTS = TableId.of("snapshots");
   public static final TableId JOB_RUNS = TableId.of("job_runs");
   public static final TableId LINEAGE = TableId.of("lineage");
+  public static final TableId DATA_QUALITY = TableId.of("data_quality");
+  public static final TableId DATA_QUALITY_METRICS = TableId.of("data_quality_metrics");
+  public static final TableId FEATURE_REGISTRY = TableId.of("feature_registry");
+  public static final TableId TRAINING_SETS = TableId.of("training_sets");
+
+  /** Where rows failing a source's row-level checks go. */
+  public static TableId quarantine(String source) {
+    return TableId.of(source + "_quarantine");
+  }
 
   private SluiceTables() {}
 }

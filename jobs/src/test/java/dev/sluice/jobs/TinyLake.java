@@ -58,6 +58,10 @@ public final class TinyLake {
   /** The command line of {@code args} against {@code root} with the tiny sample's settings. */
   public static List<String> args(Path root, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
+    if (!all.contains("--conf")) {
+      // The shipped profile: the demo's feature groups and quality checks.
+      all.addAll(List.of("--conf", "../conf/local.conf"));
+    }
     all.addAll(
         List.of(
             "-Dsluice.lake.root=" + root,

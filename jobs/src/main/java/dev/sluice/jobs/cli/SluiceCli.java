@@ -7,6 +7,8 @@ package dev.sluice.jobs.cli;
 
 import dev.sluice.build.BuildInfo;
 import dev.sluice.jobs.demo.DemoCommand;
+import dev.sluice.jobs.features.FeaturesCommand;
+import dev.sluice.jobs.quality.QualityCommand;
 import dev.sluice.jobs.sample.SampleDataCommand;
 import dev.sluice.jobs.snapshot.SnapshotCommand;
 import dev.sluice.jobs.sql.SqlCommand;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       SampleDataCommand.class,
       SnapshotCommand.class,
+      QualityCommand.class,
+      FeaturesCommand.class,
       SqlCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
