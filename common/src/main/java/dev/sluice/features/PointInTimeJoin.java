@@ -53,7 +53,8 @@ import org.apache.spark.sql.types.TimestampType;
  *       by the source's tiebreak columns (e.g. {@code _run_id}), then by the selected feature
  *       values in declared order (map-typed values, which cannot be ordered, are skipped), each
  *       compared ascending with nulls lowest; the greatest row wins. Rows equal in all of those
- *       give the same output, so the result is deterministic.
+ *       give the same output, so the result is deterministic (unless they differ only in a
+ *       map-typed value).
  *   <li><b>No match.</b> An observation whose entity has no valid row, whose key has a null, or
  *       whose timestamp is null gets nulls. Feature rows with a null key or a null {@code event_ts}
  *       are ignored.
