@@ -79,17 +79,13 @@ import org.apache.spark.sql.types.TimestampType;
  */
 public final class PointInTimeJoin {
   private static final String KEY_PREFIX = "__pit_key_";
-  private static final String RANK_PREFIX = "__pit_rank_";
   private static final String TS = "__pit_ts";
-  private static final String KIND = "__pit_kind";
   private static final String OBSERVATION = "__pit_observation";
   private static final String FEATURES = "__pit_features";
   private static final String LATEST = "__pit_latest";
   private static final String EVENT_TS_FIELD = "event_ts";
   private static final String VALUE_FIELD_PREFIX = "v";
-  // Feature rows sort before observations at an equal timestamp, so "event_ts <= t" holds.
-  private static final int FEATURE_ROW = 0;
-  private static final int OBSERVATION_ROW = 1;
+  private static final String TIEBREAK_FIELD_PREFIX = "t";
 
   private PointInTimeJoin() {}
 
@@ -115,68 +111,78 @@ public final class PointInTimeJoin {
   private static Dataset<Row> joinOne(
       Dataset<Row> observations, String observationTsColumn, FeatureSource source) {
     Dataset<Row> table = source.table();
-    List<Column> observationSide = new ArrayList<>();
-    List<Column> featureSide = new ArrayList<>();
-    List<Column> partition = new ArrayList<>();
-    for (int i = 0; i < source.keyColumns().size(); i++) {
-      observationSide.add(column(source.observationKeyColumns().get(i)).as(KEY_PREFIX + i));
-      featureSide.add(column(source.keyColumns().get(i)).as(KEY_PREFIX + i));
-      partition.add(col(KEY_PREFIX + i));
-    }
-    observationSide.add(column(observationTsColumn).as(TS));
-    featureSide.add(column(source.eventTsColumn()).as(TS));
-    observationSide.add(lit(OBSERVATION_ROW).as(KIND));
-    featureSide.add(lit(FEATURE_ROW).as(KIND));
-
-    List<Column> order = new ArrayList<>(List.of(col(TS).asc_nulls_first(), col(KIND).asc()));
-    List<String> rankColumns = new ArrayList<>(source.tiebreakColumns());
-    for (FeatureColumn feature : source.columns()) {
-      if (isOrderable(table.schema().apply(feature.column()).dataType())) {
-        rankColumns.add(feature.column());
-      }
-    }
-    for (int i = 0; i < rankColumns.size(); i++) {
-      DataType type = table.schema().apply(rankColumns.get(i)).dataType();
-      observationSide.add(lit(null).cast(type).as(RANK_PREFIX + i));
-      featureSide.add(column(rankColumns.get(i)).as(RANK_PREFIX + i));
-      order.add(col(RANK_PREFIX + i).asc_nulls_first());
-    }
-
     Column observationStruct =
         struct(Arrays.stream(observations.columns()).map(c -> column(c)).toArray(Column[]::new));
-    DataType observationType = observations.select(observationStruct).schema().apply(0).dataType();
+    Column featureStruct = featureStruct(source);
+    List<Column> observationSide = keys(source.observationKeyColumns());
+    observationSide.add(column(observationTsColumn).as(TS));
     observationSide.add(observationStruct.as(OBSERVATION));
-    featureSide.add(lit(null).cast(observationType).as(OBSERVATION));
-
-    List<Column> values = new ArrayList<>();
-    values.add(column(source.eventTsColumn()).as(EVENT_TS_FIELD));
-    for (int j = 0; j < source.columns().size(); j++) {
-      values.add(column(source.columns().get(j).column()).as(VALUE_FIELD_PREFIX + j));
-    }
-    Column featureStruct = struct(values.toArray(Column[]::new));
-    DataType featureType = table.select(featureStruct).schema().apply(0).dataType();
-    observationSide.add(lit(null).cast(featureType).as(FEATURES));
+    observationSide.add(lit(null).cast(typeOf(table, featureStruct)).as(FEATURES));
+    List<Column> featureSide = keys(source.keyColumns());
+    featureSide.add(column(source.eventTsColumn()).as(TS));
+    featureSide.add(lit(null).cast(typeOf(observations, observationStruct)).as(OBSERVATION));
     featureSide.add(featureStruct.as(FEATURES));
-
     Column usable = column(source.eventTsColumn()).isNotNull();
     for (String key : source.keyColumns()) {
       usable = usable.and(column(key).isNotNull());
     }
-    Dataset<Row> tagged =
-        observations
-            .select(observationSide.toArray(Column[]::new))
-            .union(table.where(usable).select(featureSide.toArray(Column[]::new)));
 
-    WindowSpec upToHere =
-        Window.partitionBy(partition.toArray(Column[]::new))
-            .orderBy(order.toArray(Column[]::new))
-            .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    Column latestEventTs = col(LATEST + "." + EVENT_TS_FIELD);
+    // Observation rows are the ones without a feature struct; feature rows always have one, even
+    // when every value in it is null, so ignoreNulls skips observations only.
+    return observations
+        .select(observationSide.toArray(Column[]::new))
+        .union(table.where(usable).select(featureSide.toArray(Column[]::new)))
+        .withColumn(LATEST, last(col(FEATURES), true).over(upToHere(source)))
+        .where(col(FEATURES).isNull())
+        .select(output(source).toArray(Column[]::new));
+  }
+
+  /** {@code struct(event_ts, v0.., t0..)}: event time, feature values, tiebreak values. */
+  private static Column featureStruct(FeatureSource source) {
+    List<Column> fields = new ArrayList<>();
+    fields.add(column(source.eventTsColumn()).as(EVENT_TS_FIELD));
+    for (int j = 0; j < source.columns().size(); j++) {
+      fields.add(column(source.columns().get(j).column()).as(VALUE_FIELD_PREFIX + j));
+    }
+    for (int i = 0; i < source.tiebreakColumns().size(); i++) {
+      fields.add(column(source.tiebreakColumns().get(i)).as(TIEBREAK_FIELD_PREFIX + i));
+    }
+    return struct(fields.toArray(Column[]::new));
+  }
+
+  /**
+   * Per entity, by time with feature rows before observations at an equal time, and among feature
+   * rows at an equal time by rank (the winner last); from the first row to this one.
+   */
+  private static WindowSpec upToHere(FeatureSource source) {
+    List<Column> partition = new ArrayList<>();
+    for (int i = 0; i < source.keyColumns().size(); i++) {
+      partition.add(col(KEY_PREFIX + i));
+    }
+    List<Column> order = new ArrayList<>();
+    order.add(col(TS).asc_nulls_first());
+    order.add(col(FEATURES).isNull().asc()); // false (a feature row) first
+    for (int i = 0; i < source.tiebreakColumns().size(); i++) {
+      order.add(col(FEATURES + "." + TIEBREAK_FIELD_PREFIX + i).asc_nulls_first());
+    }
+    StructType schema = source.table().schema();
+    for (int j = 0; j < source.columns().size(); j++) {
+      if (isOrderable(schema.apply(source.columns().get(j).column()).dataType())) {
+        order.add(col(FEATURES + "." + VALUE_FIELD_PREFIX + j).asc_nulls_first());
+      }
+    }
+    return Window.partitionBy(partition.toArray(Column[]::new))
+        .orderBy(order.toArray(Column[]::new))
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+  }
+
+  /** The observation's columns, then the latest row's values where it is valid, else nulls. */
+  private static List<Column> output(FeatureSource source) {
     Column valid = col(LATEST).isNotNull().and(col(TS).isNotNull());
     Optional<Duration> ttl = source.ttl();
     if (ttl.isPresent()) {
-      valid =
-          valid.and(unix_micros(col(TS)).minus(unix_micros(latestEventTs)).lt(micros(ttl.get())));
+      Column age = unix_micros(col(TS)).minus(unix_micros(col(LATEST + "." + EVENT_TS_FIELD)));
+      valid = valid.and(age.lt(micros(ttl.get())));
     }
     List<Column> output = new ArrayList<>();
     output.add(col(OBSERVATION + ".*"));
@@ -185,10 +191,19 @@ public final class PointInTimeJoin {
           when(valid, col(LATEST + "." + VALUE_FIELD_PREFIX + j))
               .as(source.columns().get(j).output()));
     }
-    return tagged
-        .withColumn(LATEST, last(col(FEATURES), true).over(upToHere))
-        .where(col(KIND).equalTo(OBSERVATION_ROW))
-        .select(output.toArray(Column[]::new));
+    return output;
+  }
+
+  private static List<Column> keys(List<String> columns) {
+    List<Column> keys = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      keys.add(column(columns.get(i)).as(KEY_PREFIX + i));
+    }
+    return keys;
+  }
+
+  private static DataType typeOf(Dataset<Row> rows, Column expression) {
+    return rows.select(expression).schema().apply(0).dataType();
   }
 
   private static void validate(
