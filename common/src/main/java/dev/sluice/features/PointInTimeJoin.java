@@ -65,14 +65,14 @@ import org.apache.spark.sql.types.TimestampType;
  *
  * <h2>Cost</h2>
  *
- * <p>One pass per source: the observations and the source's rows, tagged by kind, are unioned,
- * shuffled by entity key and sorted by (timestamp, kind with feature rows first, tiebreak); a
- * running {@code last(..., ignoreNulls)} over that order carries the latest feature row forward to
- * each observation. That is one shuffle and one sort of {@code N + M} rows per source: {@code O((N
- * + M) log(N + M))}, with no inequality join and no correlated subquery. The rows of one entity are
- * processed by one task and buffered by Spark's window operator (it spills to disk), so a hot
- * entity (or many observations with a null key, which share one partition) makes one slow task:
- * skew shows as one long task, not as a failure.
+ * <p>One pass per source: the observations and the source's rows are unioned, shuffled by entity
+ * key and sorted by (timestamp, feature rows before observations, rank); a running {@code last(...,
+ * ignoreNulls)} over that order carries the latest feature row forward to each observation. That is
+ * one shuffle and one sort of {@code N + M} rows per source: {@code O((N + M) log(N + M))}, with no
+ * inequality join and no correlated subquery. The rows of one entity are processed by one task and
+ * buffered by Spark's window operator (it spills to disk), so a hot entity (or many observations
+ * with a null key, which share one partition) makes one slow task: skew shows as one long task, not
+ * as a failure.
  *
  * <p>The observation and feature timestamps must be of type {@code timestamp}; key columns must
  * have the same types on both sides.
