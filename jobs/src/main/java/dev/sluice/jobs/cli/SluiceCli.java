@@ -12,6 +12,7 @@ import dev.sluice.jobs.quality.QualityCommand;
 import dev.sluice.jobs.sample.SampleDataCommand;
 import dev.sluice.jobs.snapshot.SnapshotCommand;
 import dev.sluice.jobs.sql.SqlCommand;
+import dev.sluice.jobs.trainingset.TrainingSetCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       SnapshotCommand.class,
       QualityCommand.class,
       FeaturesCommand.class,
+      TrainingSetCommand.class,
       SqlCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
