@@ -7,6 +7,7 @@ package dev.sluice.jobs.cli;
 
 import dev.sluice.build.BuildInfo;
 import dev.sluice.jobs.demo.DemoCommand;
+import dev.sluice.jobs.registry.RegistryCommand;
 import dev.sluice.jobs.sample.SampleDataCommand;
 import dev.sluice.jobs.snapshot.SnapshotCommand;
 import dev.sluice.jobs.sql.SqlCommand;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
       SnapshotCommand.class,
       SqlCommand.class,
       DemoCommand.class,
+      RegistryCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
