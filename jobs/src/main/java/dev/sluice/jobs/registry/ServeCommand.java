@@ -100,16 +100,21 @@ public final class ServeCommand implements Callable<Integer> {
             },
             "sluice-registry-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    boolean interrupted = false;
     try {
       stop.await();
     } catch (InterruptedException e) {
+      // Stopping is what an interrupt asks for; the flag is restored once Jetty has stopped (it
+      // cannot stop cleanly on an interrupted thread).
+      interrupted = true;
+    }
+    if (stopped.compareAndSet(false, true)) {
+      server.close();
+      Runtime.getRuntime().removeShutdownHook(hook);
+    }
+    err.println("sluice registry serve: stopped");
+    if (interrupted) {
       Thread.currentThread().interrupt();
-    } finally {
-      if (stopped.compareAndSet(false, true)) {
-        server.close();
-        Runtime.getRuntime().removeShutdownHook(hook);
-      }
-      err.println("sluice registry serve: stopped");
     }
     return 0;
   }
