@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.mlflow.api.proto.ModelRegistry.CreateModelVersion;
@@ -175,20 +176,21 @@ public final class MlflowModelRegistry implements ModelRegistry {
 
   @Override
   public void logParams(String runId, Map<String, String> params) {
-    List<Service.Param> all =
+    logBatches(
+        runId,
+        "params",
         params.entrySet().stream()
             .map(e -> Service.Param.newBuilder().setKey(e.getKey()).setValue(e.getValue()).build())
-            .toList();
-    for (List<Service.Param> batch : batches(all, MAX_PARAMS_OR_TAGS_PER_BATCH)) {
-      run(
-          "runs/log-batch (params) " + runId,
-          () -> client.logBatch(runId, List.of(), batch, List.of()));
-    }
+            .toList(),
+        MAX_PARAMS_OR_TAGS_PER_BATCH,
+        batch -> client.logBatch(runId, List.of(), batch, List.of()));
   }
 
   @Override
   public void logMetrics(String runId, List<Metric> metrics) {
-    List<Service.Metric> all =
+    logBatches(
+        runId,
+        "metrics",
         metrics.stream()
             .map(
                 m ->
@@ -198,24 +200,29 @@ public final class MlflowModelRegistry implements ModelRegistry {
                         .setTimestamp(m.timestamp().toEpochMilli())
                         .setStep(m.step())
                         .build())
-            .toList();
-    for (List<Service.Metric> batch : batches(all, MAX_METRICS_PER_BATCH)) {
-      run(
-          "runs/log-batch (metrics) " + runId,
-          () -> client.logBatch(runId, batch, List.of(), List.of()));
-    }
+            .toList(),
+        MAX_METRICS_PER_BATCH,
+        batch -> client.logBatch(runId, batch, List.of(), List.of()));
   }
 
   @Override
   public void setRunTags(String runId, Map<String, String> tags) {
-    List<Service.RunTag> all =
+    logBatches(
+        runId,
+        "tags",
         tags.entrySet().stream()
             .map(e -> Service.RunTag.newBuilder().setKey(e.getKey()).setValue(e.getValue()).build())
-            .toList();
-    for (List<Service.RunTag> batch : batches(all, MAX_PARAMS_OR_TAGS_PER_BATCH)) {
-      run(
-          "runs/log-batch (tags) " + runId,
-          () -> client.logBatch(runId, List.of(), List.of(), batch));
+            .toList(),
+        MAX_PARAMS_OR_TAGS_PER_BATCH,
+        batch -> client.logBatch(runId, List.of(), List.of(), batch));
+  }
+
+  /** Sends {@code items} in batches of at most {@code size}, MLflow's log-batch limits. */
+  private <T> void logBatches(
+      String runId, String what, List<T> items, int size, Consumer<List<T>> log) {
+    for (int i = 0; i < items.size(); i += size) {
+      List<T> batch = items.subList(i, Math.min(items.size(), i + size));
+      run("runs/log-batch (" + what + ") " + runId, () -> log.accept(batch));
     }
   }
 
@@ -514,14 +521,6 @@ public final class MlflowModelRegistry implements ModelRegistry {
     request.addProperty("name", name);
     request.addProperty("version", String.valueOf(version));
     return request;
-  }
-
-  private static <T> List<List<T>> batches(List<T> all, int size) {
-    List<List<T>> out = new ArrayList<>();
-    for (int i = 0; i < all.size(); i += size) {
-      out.add(all.subList(i, Math.min(all.size(), i + size)));
-    }
-    return out;
   }
 
   private static String withoutUserInfo(String trackingUri) {

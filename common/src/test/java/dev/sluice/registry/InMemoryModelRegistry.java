@@ -258,15 +258,7 @@ public final class InMemoryModelRegistry implements ModelRegistry {
             aliases.add(alias);
           }
         });
-    return new ModelVersion(
-        stored.name(),
-        stored.version(),
-        stored.source(),
-        stored.runId(),
-        stored.status(),
-        stored.createdAt(),
-        stored.tags(),
-        aliases);
+    return with(stored, stored.tags(), aliases);
   }
 
   @Override
@@ -362,17 +354,20 @@ public final class InMemoryModelRegistry implements ModelRegistry {
     ModelVersion stored = version(model, version);
     Map<String, String> tags = new HashMap<>(stored.tags());
     change.accept(tags);
-    model.versions.put(
-        version,
-        new ModelVersion(
-            stored.name(),
-            stored.version(),
-            stored.source(),
-            stored.runId(),
-            stored.status(),
-            stored.createdAt(),
-            tags,
-            stored.aliases()));
+    model.versions.put(version, with(stored, tags, stored.aliases()));
+  }
+
+  private static ModelVersion with(
+      ModelVersion stored, Map<String, String> tags, java.util.Set<String> aliases) {
+    return new ModelVersion(
+        stored.name(),
+        stored.version(),
+        stored.source(),
+        stored.runId(),
+        stored.status(),
+        stored.createdAt(),
+        tags,
+        aliases);
   }
 
   private static Run withData(

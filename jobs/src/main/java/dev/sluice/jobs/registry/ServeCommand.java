@@ -96,6 +96,7 @@ public final class ServeCommand implements Callable<Integer> {
             () -> {
               if (stopped.compareAndSet(false, true)) {
                 server.close();
+                err.println("sluice registry serve: stopped");
               }
             },
             "sluice-registry-serve-shutdown");
@@ -111,8 +112,8 @@ public final class ServeCommand implements Callable<Integer> {
     if (stopped.compareAndSet(false, true)) {
       server.close();
       Runtime.getRuntime().removeShutdownHook(hook);
+      err.println("sluice registry serve: stopped");
     }
-    err.println("sluice registry serve: stopped");
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
