@@ -25,11 +25,7 @@ import org.mlflow.api.proto.ModelRegistry.GetModelVersionByAlias;
 import org.mlflow.api.proto.ModelRegistry.GetRegisteredModel;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
-import org.mlflow.tracking.MlflowClientException;
-import org.mlflow.tracking.MlflowHttpException;
 import org.mlflow.tracking.ModelVersionsPage;
-import org.mlflow.tracking.creds.BasicMlflowHostCreds;
-import org.mlflow.tracking.creds.DatabricksConfigHostCredsProvider;
 import org.mlflow.tracking.creds.MlflowHostCredsProvider;
 import org.mlflow_project.google.gson.JsonArray;
 import org.mlflow_project.google.gson.JsonObject;
@@ -51,9 +47,8 @@ public final class MlflowModelRegistry implements ModelRegistry {
   private static final int MAX_PARAMS_OR_TAGS_PER_BATCH = 100;
   private static final int VERSIONS_PAGE = 1000;
 
-  private final String location;
+  private final MlflowCalls calls;
   private final MlflowClient client;
-  private final MlflowHttp http;
   private final Supplier<Configuration> hadoop;
   private final AutoCloseable owned;
 
@@ -62,9 +57,8 @@ public final class MlflowModelRegistry implements ModelRegistry {
       MlflowHostCredsProvider credentials,
       Supplier<Configuration> hadoop,
       AutoCloseable owned) {
-    this.location = location;
     this.client = new MlflowClient(credentials);
-    this.http = new MlflowHttp(credentials);
+    this.calls = new MlflowCalls(location, client, new MlflowHttp(credentials));
     this.hadoop = requireNonNull(hadoop, "hadoop is null");
     this.owned = requireNonNull(owned, "owned is null");
   }
@@ -92,37 +86,12 @@ public final class MlflowModelRegistry implements ModelRegistry {
     requireNonNull(trackingUri, "trackingUri is null");
     requireNonNull(credentials, "credentials is null");
     return new MlflowModelRegistry(
-        withoutUserInfo(trackingUri), hostCredentials(trackingUri, credentials), hadoop, owned);
-  }
-
-  static MlflowHostCredsProvider hostCredentials(
-      String trackingUri, RegistryCredentials credentials) {
-    URI uri = URI.create(trackingUri);
-    if ("databricks".equals(uri.getScheme()) || "databricks".equals(trackingUri)) {
-      String profile = uri.getAuthority();
-      return profile == null
-          ? new DatabricksConfigHostCredsProvider()
-          : new DatabricksConfigHostCredsProvider(profile);
-    }
-    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-      throw new IllegalArgumentException(
-          String.format(
-              "Invalid tracking URI: '%s' (must be http(s)://host:port or databricks)",
-              trackingUri));
-    }
-    if (credentials.token().isPresent()) {
-      return new BasicMlflowHostCreds(trackingUri, credentials.token().orElseThrow());
-    }
-    if (credentials.hasBasic()) {
-      return new BasicMlflowHostCreds(
-          trackingUri, credentials.username().orElseThrow(), credentials.password().orElseThrow());
-    }
-    return new BasicMlflowHostCreds(trackingUri);
+        withoutUserInfo(trackingUri), credentials.hostCredentials(trackingUri), hadoop, owned);
   }
 
   @Override
   public String location() {
-    return location;
+    return calls.location;
   }
 
   @Override
@@ -132,9 +101,10 @@ public final class MlflowModelRegistry implements ModelRegistry {
       return existing.get();
     }
     try {
-      String id = call("experiments/create " + name, () -> client.createExperiment(name));
-      LOG.info("Created experiment {} ({}) in {}", name, id, location);
-      return MlflowProtos.experiment(call("experiments/get " + id, () -> client.getExperiment(id)));
+      String id = calls.call("experiments/create " + name, () -> client.createExperiment(name));
+      LOG.info("Created experiment {} ({}) in {}", name, id, calls.location);
+      return MlflowProtos.experiment(
+          calls.call("experiments/get " + id, () -> client.getExperiment(id)));
     } catch (SluiceException e) {
       // Another process created it between the lookup and the create.
       return experimentByName(name).orElseThrow(() -> e);
@@ -142,7 +112,8 @@ public final class MlflowModelRegistry implements ModelRegistry {
   }
 
   private Optional<Experiment> experimentByName(String name) {
-    return getIfExists("experiments/get-by-name", Map.of("experiment_name", name))
+    return calls
+        .getIfExists("experiments/get-by-name", Map.of("experiment_name", name))
         .map(
             json ->
                 MlflowProtos.experiment(
@@ -161,15 +132,17 @@ public final class MlflowModelRegistry implements ModelRegistry {
             .setUserId(System.getProperty("user.name", ""));
     tags.forEach((k, v) -> request.addTags(Service.RunTag.newBuilder().setKey(k).setValue(v)));
     Service.RunInfo info =
-        call("runs/create in experiment " + experimentId, () -> client.createRun(request.build()));
+        calls.call(
+            "runs/create in experiment " + experimentId, () -> client.createRun(request.build()));
     return getRun(info.getRunId());
   }
 
   @Override
   public Run getRun(String runId) {
     JsonObject json =
-        getIfExists("runs/get", Map.of("run_id", runId))
-            .orElseThrow(() -> PipelineErrors.registryNotFound("Run " + runId, location));
+        calls
+            .getIfExists("runs/get", Map.of("run_id", runId))
+            .orElseThrow(() -> calls.notFound("Run " + runId));
     return MlflowProtos.run(
         MlflowProtos.parse(json, Service.GetRun.Response.newBuilder(), runId).getRun());
   }
@@ -222,7 +195,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
       String runId, String what, List<T> items, int size, Consumer<List<T>> log) {
     for (int i = 0; i < items.size(); i += size) {
       List<T> batch = items.subList(i, Math.min(items.size(), i + size));
-      run("runs/log-batch (" + what + ") " + runId, () -> log.accept(batch));
+      calls.run("runs/log-batch (" + what + ") " + runId, () -> log.accept(batch));
     }
   }
 
@@ -232,7 +205,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
       throw new IllegalArgumentException(
           String.format("Cannot end run %s with status %s (must be terminal)", runId, status));
     }
-    run(
+    calls.run(
         "runs/update " + runId,
         () ->
             client.setTerminated(
@@ -251,15 +224,14 @@ public final class MlflowModelRegistry implements ModelRegistry {
     Run run = getRun(runId);
     int files = artifactStore(run.artifactUri()).download(artifactPath, localDirectory);
     if (files == 0) {
-      throw PipelineErrors.registryNotFound(
-          "Artifact path '" + artifactPath + "' of run " + runId, location);
+      throw calls.notFound("Artifact path '" + artifactPath + "' of run " + runId);
     }
     return localDirectory;
   }
 
   private ArtifactStore artifactStore(String artifactUri) {
     if (artifactUri.startsWith(SERVED_SCHEME)) {
-      return new HttpArtifactStore(http, HttpArtifactStore.runRoot(artifactUri));
+      return new HttpArtifactStore(calls.http, HttpArtifactStore.runRoot(artifactUri));
     }
     return new HadoopArtifactStore(hadoop.get(), artifactUri);
   }
@@ -270,11 +242,10 @@ public final class MlflowModelRegistry implements ModelRegistry {
     if (existing.isPresent()) {
       return existing.get();
     }
-    JsonObject request = new JsonObject();
-    request.addProperty("name", name);
     try {
-      post("registered-models/create", request, "registered model " + name);
-      LOG.info("Registered model {} in {}", name, location);
+      calls.post(
+          "registered-models/create", MlflowCalls.json("name", name), "Registered model " + name);
+      LOG.info("Registered model {} in {}", name, calls.location);
     } catch (SluiceException e) {
       // Another process registered it between the lookup and the create.
       return registeredModel(name).orElseThrow(() -> e);
@@ -284,12 +255,12 @@ public final class MlflowModelRegistry implements ModelRegistry {
 
   @Override
   public RegisteredModel getRegisteredModel(String name) {
-    return registeredModel(name)
-        .orElseThrow(() -> PipelineErrors.registryNotFound("Registered model " + name, location));
+    return registeredModel(name).orElseThrow(() -> calls.notFound("Registered model " + name));
   }
 
   private Optional<RegisteredModel> registeredModel(String name) {
-    return getIfExists("registered-models/get", Map.of("name", name))
+    return calls
+        .getIfExists("registered-models/get", Map.of("name", name))
         .map(
             json ->
                 MlflowProtos.registeredModel(
@@ -300,20 +271,11 @@ public final class MlflowModelRegistry implements ModelRegistry {
   @Override
   public ModelVersion createModelVersion(
       String name, String source, String runId, Map<String, String> tags) {
-    JsonObject request = new JsonObject();
-    request.addProperty("name", name);
-    request.addProperty("source", source);
-    request.addProperty("run_id", runId);
+    JsonObject request = MlflowCalls.json("name", name, "source", source, "run_id", runId);
     JsonArray tagList = new JsonArray();
-    tags.forEach(
-        (k, v) -> {
-          JsonObject tag = new JsonObject();
-          tag.addProperty("key", k);
-          tag.addProperty("value", v);
-          tagList.add(tag);
-        });
+    tags.forEach((k, v) -> tagList.add(MlflowCalls.json("key", k, "value", v)));
     request.add("tags", tagList);
-    String response = post("model-versions/create", request, "Registered model " + name);
+    String response = calls.post("model-versions/create", request, "Registered model " + name);
     ModelVersion created =
         MlflowProtos.modelVersion(
             MlflowProtos.parse(response, CreateModelVersion.Response.newBuilder(), name)
@@ -325,8 +287,10 @@ public final class MlflowModelRegistry implements ModelRegistry {
   @Override
   public ModelVersion getModelVersion(String name, long version) {
     JsonObject json =
-        getIfExists("model-versions/get", Map.of("name", name, "version", String.valueOf(version)))
-            .orElseThrow(() -> versionNotFound(name, version));
+        calls
+            .getIfExists(
+                "model-versions/get", Map.of("name", name, "version", String.valueOf(version)))
+            .orElseThrow(() -> calls.notFound(versionWhat(name, version)));
     return MlflowProtos.modelVersion(
         MlflowProtos.parse(json, GetModelVersion.Response.newBuilder(), name).getModelVersion());
   }
@@ -336,45 +300,41 @@ public final class MlflowModelRegistry implements ModelRegistry {
     JsonObject request = versionRequest(name, version);
     request.addProperty("key", key);
     request.addProperty("value", value);
-    post("model-versions/set-tag", request, versionWhat(name, version));
+    calls.post("model-versions/set-tag", request, versionWhat(name, version));
   }
 
   @Override
   public void deleteModelVersionTag(String name, long version, String key) {
     JsonObject request = versionRequest(name, version);
     request.addProperty("key", key);
-    MlflowHttp.Answer answer = http.delete("model-versions/delete-tag", request);
-    if (answer.failure().isPresent()) {
-      MlflowHttp.Failure failure = answer.failure().orElseThrow();
+    Optional<MlflowHttp.Failure> failure = calls.delete("model-versions/delete-tag", request);
+    if (failure.isPresent()) {
       // MLflow answers 404 for an absent tag as for an absent version: tell them apart.
       getModelVersion(name, version);
-      if (!failure.notFound()) {
-        throw translate("model-versions/delete-tag", failure, versionWhat(name, version));
+      if (!failure.get().notFound()) {
+        throw calls.translate(
+            "model-versions/delete-tag", failure.get(), versionWhat(name, version));
       }
     }
   }
 
   @Override
   public void setAlias(String name, String alias, long version) {
-    JsonObject request = new JsonObject();
-    request.addProperty("name", name);
-    request.addProperty("alias", alias);
-    request.addProperty("version", String.valueOf(version));
-    post("registered-models/alias", request, versionWhat(name, version));
+    calls.post(
+        "registered-models/alias",
+        MlflowCalls.json("name", name, "alias", alias, "version", String.valueOf(version)),
+        versionWhat(name, version));
     LOG.info("Alias {} of {} now points at version {}", alias, name, version);
   }
 
   @Override
   public void deleteAlias(String name, String alias) {
-    JsonObject request = new JsonObject();
-    request.addProperty("name", name);
-    request.addProperty("alias", alias);
-    MlflowHttp.Answer answer = http.delete("registered-models/alias", request);
-    if (answer.failure().isPresent()) {
-      getRegisteredModel(name);
-      if (!answer.failure().orElseThrow().notFound()) {
-        throw translate(
-            "registered-models/alias (delete)", answer.failure().orElseThrow(), "Alias " + alias);
+    Optional<MlflowHttp.Failure> failure =
+        calls.delete("registered-models/alias", MlflowCalls.json("name", name, "alias", alias));
+    if (failure.isPresent()) {
+      getRegisteredModel(name); // an absent model is an error, an absent alias a no-op
+      if (!failure.get().notFound()) {
+        throw calls.translate("registered-models/alias", failure.get(), "Alias " + alias);
       }
     }
   }
@@ -382,7 +342,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
   @Override
   public Optional<ModelVersion> versionByAlias(String name, String alias) {
     Optional<JsonObject> json =
-        getIfExists("registered-models/alias", Map.of("name", name, "alias", alias));
+        calls.getIfExists("registered-models/alias", Map.of("name", name, "alias", alias));
     if (json.isEmpty()) {
       getRegisteredModel(name); // an absent model is an error, an absent alias an answer
       return Optional.empty();
@@ -403,7 +363,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
     do {
       Optional<String> pageToken = token;
       ModelVersionsPage page =
-          call(
+          calls.call(
               "model-versions/search " + name,
               () ->
                   client.searchModelVersions(
@@ -417,27 +377,15 @@ public final class MlflowModelRegistry implements ModelRegistry {
 
   @Override
   public void deleteModelVersion(String name, long version) {
-    MlflowHttp.Answer answer = http.delete("model-versions/delete", versionRequest(name, version));
-    answer
-        .failure()
-        .ifPresent(
-            f -> {
-              throw translate("model-versions/delete", f, versionWhat(name, version));
-            });
+    calls.deleteOrThrow(
+        "model-versions/delete", versionRequest(name, version), versionWhat(name, version));
     LOG.info("Deleted version {} of {}", version, name);
   }
 
   @Override
   public void deleteRegisteredModel(String name) {
-    JsonObject request = new JsonObject();
-    request.addProperty("name", name);
-    MlflowHttp.Answer answer = http.delete("registered-models/delete", request);
-    answer
-        .failure()
-        .ifPresent(
-            f -> {
-              throw translate("registered-models/delete", f, "Registered model " + name);
-            });
+    calls.deleteOrThrow(
+        "registered-models/delete", MlflowCalls.json("name", name), "Registered model " + name);
     LOG.info("Deleted registered model {}", name);
   }
 
@@ -449,67 +397,14 @@ public final class MlflowModelRegistry implements ModelRegistry {
       try {
         owned.close();
       } catch (Exception e) {
-        throw PipelineErrors.internal("Cannot stop the registry behind " + location, e);
+        throw PipelineErrors.internal("Cannot stop the registry behind " + calls.location, e);
       }
     }
   }
 
   @Override
   public String toString() {
-    return "MlflowModelRegistry[" + location + "]";
-  }
-
-  private Optional<JsonObject> getIfExists(String endpoint, Map<String, String> query) {
-    MlflowHttp.Answer answer = http.get(endpoint, query);
-    if (answer.body().isPresent()) {
-      return answer.body();
-    }
-    MlflowHttp.Failure failure = answer.failure().orElseThrow();
-    if (failure.notFound()) {
-      return Optional.empty();
-    }
-    throw translate(endpoint, failure, endpoint);
-  }
-
-  private String post(String endpoint, JsonObject request, String what) {
-    return call(endpoint, () -> client.sendPost(endpoint, request.toString()), what);
-  }
-
-  private <T> T call(String operation, Supplier<T> action) {
-    return call(operation, action, operation);
-  }
-
-  private <T> T call(String operation, Supplier<T> action, String what) {
-    try {
-      return action.get();
-    } catch (MlflowHttpException e) {
-      throw translate(operation, MlflowHttp.failure(e.getStatusCode(), e.getBodyMessage()), what);
-    } catch (MlflowClientException e) {
-      throw PipelineErrors.registryUnreachable(location, operation, e);
-    }
-  }
-
-  private void run(String operation, Runnable action) {
-    call(
-        operation,
-        () -> {
-          action.run();
-          return null;
-        });
-  }
-
-  private SluiceException translate(String operation, MlflowHttp.Failure failure, String what) {
-    if (failure.notFound()) {
-      return PipelineErrors.registryNotFound(what, location);
-    }
-    if ("INVALID_PARAMETER_VALUE".equals(failure.errorCode())) {
-      return PipelineErrors.registryRefused(operation, location, failure.message());
-    }
-    return PipelineErrors.registryFailed(operation, location, failure.toString());
-  }
-
-  private SluiceException versionNotFound(String name, long version) {
-    return PipelineErrors.registryNotFound(versionWhat(name, version), location);
+    return "MlflowModelRegistry[" + calls.location + "]";
   }
 
   private static String versionWhat(String name, long version) {
@@ -517,10 +412,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
   }
 
   private static JsonObject versionRequest(String name, long version) {
-    JsonObject request = new JsonObject();
-    request.addProperty("name", name);
-    request.addProperty("version", String.valueOf(version));
-    return request;
+    return MlflowCalls.json("name", name, "version", String.valueOf(version));
   }
 
   private static String withoutUserInfo(String trackingUri) {

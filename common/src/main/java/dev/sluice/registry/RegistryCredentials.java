@@ -7,8 +7,12 @@ package dev.sluice.registry;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import org.mlflow.tracking.creds.BasicMlflowHostCreds;
+import org.mlflow.tracking.creds.DatabricksConfigHostCredsProvider;
+import org.mlflow.tracking.creds.MlflowHostCredsProvider;
 
 /**
  * Credentials for an MLflow server, read from the environment as every MLflow client reads them: a
@@ -43,6 +47,33 @@ public record RegistryCredentials(
   /** Whether basic credentials are complete (a username and a password). */
   public boolean hasBasic() {
     return username.isPresent() && password.isPresent();
+  }
+
+  /**
+   * The MLflow client's credentials for a tracking URI: these for http(s), the {@code
+   * ~/.databrickscfg} profile for {@code databricks[://profile]}.
+   */
+  MlflowHostCredsProvider hostCredentials(String trackingUri) {
+    URI uri = URI.create(trackingUri);
+    if ("databricks".equals(uri.getScheme()) || "databricks".equals(trackingUri)) {
+      String profile = uri.getAuthority();
+      return profile == null
+          ? new DatabricksConfigHostCredsProvider()
+          : new DatabricksConfigHostCredsProvider(profile);
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid tracking URI: '%s' (must be http(s)://host:port or databricks)",
+              trackingUri));
+    }
+    if (token.isPresent()) {
+      return new BasicMlflowHostCreds(trackingUri, token.orElseThrow());
+    }
+    if (hasBasic()) {
+      return new BasicMlflowHostCreds(trackingUri, username.orElseThrow(), password.orElseThrow());
+    }
+    return new BasicMlflowHostCreds(trackingUri);
   }
 
   @Override
