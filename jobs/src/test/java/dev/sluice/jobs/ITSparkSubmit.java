@@ -44,7 +44,7 @@ class ITSparkSubmit {
           "/io/javalin/",
           "/org/eclipse/jetty/",
           "/org/jetbrains/kotlin/",
-          "/org/xerial/",
+          "/org/xerial/sqlite-jdbc/",
           "/org/flywaydb/",
           "/org/postgresql/");
 
