@@ -22,6 +22,7 @@ public record SluiceConfig(
     JobsConfig jobs,
     List<SourceConfig> sources,
     SampleConfig sample,
+    RegistryConfig registry,
     Config raw,
     String confHash) {
   public SluiceConfig {
@@ -30,6 +31,7 @@ public record SluiceConfig(
     requireNonNull(jobs, "jobs is null");
     sources = List.copyOf(requireNonNull(sources, "sources is null"));
     requireNonNull(sample, "sample is null");
+    requireNonNull(registry, "registry is null");
     requireNonNull(raw, "raw is null");
     requireNonNull(confHash, "confHash is null");
   }
@@ -45,12 +47,14 @@ public record SluiceConfig(
         sluice.objectList("sources").stream()
             .map(entry -> SourceConfig.from(entry, sluice.path("sources[]")))
             .toList();
+    LakeConfig lake = LakeConfig.from(sluice.section("lake"));
     return new SluiceConfig(
-        LakeConfig.from(sluice.section("lake")),
+        lake,
         SparkSettings.from(sluice),
         JobsConfig.from(sluice.section("jobs")),
         sources,
         SampleConfig.from(sluice.section("sample")),
+        RegistryConfig.from(sluice.section("registry"), lake),
         resolved,
         confHash);
   }

@@ -134,6 +134,50 @@ public final class PipelineErrors {
         null);
   }
 
+  /** A run, registered model, version or artifact the pipeline asked for is not registered. */
+  public static SluiceException registryNotFound(String what, String location) {
+    return new SluiceException(
+        ErrorCode.UPSTREAM_MISSING,
+        String.format(
+            "%s not found in the model registry at %s (check the name and version, or register"
+                + " it first)",
+            what, location),
+        null);
+  }
+
+  /** The registry refused a request as invalid (e.g. a reserved alias, a bad name). */
+  public static SluiceException registryRefused(String operation, String location, String detail) {
+    return new SluiceException(
+        ErrorCode.CONFIG,
+        String.format(
+            "The model registry at %s refused %s: %s (fix the name, alias or value)",
+            location, operation, detail),
+        null);
+  }
+
+  /** The registry answered a request with an unexpected error. */
+  public static SluiceException registryFailed(String operation, String location, String detail) {
+    return new SluiceException(
+        ErrorCode.INTERNAL,
+        String.format(
+            "Model registry request %s at %s failed: %s (check the server's log, its version"
+                + " (aliases need MLflow >= 2.3) and the MLFLOW_TRACKING_* credentials)",
+            operation, location, detail),
+        null);
+  }
+
+  /** The registry could not be reached at all. */
+  public static SluiceException registryUnreachable(
+      String location, String operation, Throwable cause) {
+    return new SluiceException(
+        ErrorCode.INTERNAL,
+        String.format(
+            "Cannot reach the model registry at %s for %s: %s (start it, e.g. `sluice registry"
+                + " serve`, or fix sluice.registry.tracking-uri)",
+            location, operation, cause),
+        cause);
+  }
+
   public static SluiceException internal(String message, Throwable cause) {
     return new SluiceException(ErrorCode.INTERNAL, message, cause);
   }

@@ -5,11 +5,16 @@
  */
 package dev.sluice.jobs;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +36,30 @@ import org.junit.jupiter.api.io.TempDir;
 class ITSparkSubmit {
   /** Path fragments of what the thin jar bundles (keep in step with jobs/pom.xml's shade set). */
   static final List<String> BUNDLED =
-      List.of("/io/delta/", "/com/typesafe/config/", "/info/picocli/");
+      List.of(
+          "/io/delta/",
+          "/com/typesafe/config/",
+          "/info/picocli/",
+          "/com/amazon/deequ/",
+          "/software/amazon/glue/",
+          "/org/mlflow/",
+          "/io/javalin/",
+          "/org/eclipse/jetty/",
+          "/org/jetbrains/kotlin/",
+          "/org/xerial/sqlite-jdbc/",
+          "/org/flywaydb/",
+          "/org/postgresql/");
+
+  /**
+   * Dependencies of bundled libraries that are not bundled because nothing needs them at run time
+   * (annotations): left off the classpath too, so that the tests prove it.
+   */
+  static final List<String> NOT_NEEDED =
+      List.of("/org/jetbrains/annotations/", "/org/checkerframework/");
+
+  /** Package prefixes the thin jar must hold only relocated (under dev/sluice/shaded/). */
+  static final List<String> RELOCATED =
+      List.of("org/eclipse/jetty/", "kotlin/", "io/javalin/", "jakarta/servlet/");
 
   /** Test-only libraries: not on a cluster. */
   static final List<String> TEST_ONLY =
@@ -72,6 +102,100 @@ class ITSparkSubmit {
   }
 
   @Test
+  void thinJarBundlesTheRegistryWithJettyKotlinAndJavalinRelocatedAndNoJackson() throws Exception {
+    try (ZipFile jar = new ZipFile(thinJar.toFile())) {
+      List<String> names = jar.stream().map(e -> e.getName()).toList();
+      for (String prefix : RELOCATED) {
+        assertThat(names).as("no unrelocated %s", prefix).noneMatch(n -> n.startsWith(prefix));
+        assertThat(names)
+            .as("%s relocated under dev/sluice/shaded/", prefix)
+            .anyMatch(n -> n.startsWith("dev/sluice/shaded/" + prefix));
+      }
+      assertThat(names).as("no second Jackson").noneMatch(n -> n.startsWith("com/fasterxml/"));
+      assertThat(names)
+          .as("no javax resources beside Spark's")
+          .noneMatch(n -> n.startsWith("javax/"));
+      assertThat(names)
+          .contains(
+              "dev/sluice/registry/server/RegistryServer.class",
+              "dev/sluice/registry/MlflowModelRegistry.class",
+              "dev/sluice/shaded/org/eclipse/jetty/server/Server.class",
+              "dev/sluice/shaded/io/javalin/Javalin.class",
+              "dev/sluice/shaded/kotlin/Unit.class",
+              "org/mlflow/tracking/MlflowClient.class",
+              "org/sqlite/JDBC.class",
+              "org/flywaydb/core/Flyway.class",
+              "org/postgresql/Driver.class",
+              "db/migration/V1__registry_schema.sql");
+      for (String name : names) {
+        if (name.startsWith("META-INF/services/")) {
+          String services =
+              new String(jar.getInputStream(jar.getEntry(name)).readAllBytes(), UTF_8);
+          assertThat(services.lines())
+              .as("service %s names relocated classes", name)
+              .noneMatch(line -> line.startsWith("org.eclipse.jetty."))
+              .noneMatch(line -> line.startsWith("jakarta.servlet."));
+        }
+      }
+    }
+  }
+
+  @Test
+  void registryServeRunsFromTheThinJarOnSparksClasspath() throws Exception {
+    Process process =
+        start(
+            List.of(
+                "registry",
+                "serve",
+                "--port",
+                "0",
+                "--store",
+                work.resolve("reg/registry.db").toString(),
+                "--artifacts-root",
+                work.resolve("reg/artifacts").toString()));
+    Path err = work.resolve("serve-stderr.txt");
+    try {
+      URI uri = awaitServeUri(process, err);
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> health =
+          http.send(
+              HttpRequest.newBuilder(URI.create(uri + "/health")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> created =
+          http.send(
+              HttpRequest.newBuilder(URI.create(uri + "/api/2.0/mlflow/registered-models/create"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"churn\"}"))
+                  .header("Content-Type", "application/json")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+      assertThat(created.body()).contains("\"name\":\"churn\"");
+    } finally {
+      process.destroy();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static URI awaitServeUri(Process process, Path err) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    Pattern listening = Pattern.compile("listening on (http://\\S+)");
+    while (System.nanoTime() < deadline) {
+      String log = Files.exists(err) ? Files.readString(err) : "";
+      Matcher matcher = listening.matcher(log);
+      if (matcher.find()) {
+        return URI.create(matcher.group(1));
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("registry serve exited " + process.exitValue() + ": " + log);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("registry serve printed no URI: " + Files.readString(err));
+  }
+
+  @Test
   void runsTheSnapshotJobThroughSparkSubmitAndQueriesItFromANewProcess() throws Exception {
     Path lake = work.resolve("lake");
     Result sample = submit(TinyLake.args(lake, "sample-data"));
@@ -97,6 +221,23 @@ class ITSparkSubmit {
   }
 
   private static Result submit(List<String> sluiceArgs) throws Exception {
+    Path out = Files.createTempFile(work, "stdout", ".txt");
+    Path err = Files.createTempFile(work, "stderr", ".txt");
+    Process process = start(sluiceArgs, out, err);
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError(
+          "spark-submit did not finish in 5 minutes: " + Files.readString(err));
+    }
+    return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** Starts a serve process whose stderr goes to work/serve-stderr.txt. */
+  private static Process start(List<String> sluiceArgs) throws Exception {
+    return start(sluiceArgs, work.resolve("serve-stdout.txt"), work.resolve("serve-stderr.txt"));
+  }
+
+  private static Process start(List<String> sluiceArgs, Path out, Path err) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(Arrays.asList(System.getProperty("sluice.test.opens").trim().split("\\s+")));
@@ -121,15 +262,7 @@ class ITSparkSubmit {
     ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-    Path out = Files.createTempFile(work, "stdout", ".txt");
-    Path err = Files.createTempFile(work, "stderr", ".txt");
-    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError(
-          "spark-submit did not finish in 5 minutes: " + Files.readString(err));
-    }
-    return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    return builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
   }
 
   /**
@@ -148,7 +281,8 @@ class ITSparkSubmit {
               || path.substring(path.lastIndexOf('/') + 1).startsWith("sluice-");
       boolean bundled = BUNDLED.stream().anyMatch(path::contains);
       boolean testOnly = TEST_ONLY.stream().anyMatch(path::contains);
-      if (!sluice && !bundled && !testOnly && !entry.isBlank()) {
+      boolean notNeeded = NOT_NEEDED.stream().anyMatch(path::contains);
+      if (!sluice && !bundled && !testOnly && !notNeeded && !entry.isBlank()) {
         kept.add(entry);
       }
     }

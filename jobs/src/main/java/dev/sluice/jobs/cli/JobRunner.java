@@ -19,6 +19,8 @@ import dev.sluice.job.JobSummary;
 import dev.sluice.job.RunContext;
 import dev.sluice.job.RunKey;
 import dev.sluice.job.RunLock;
+import dev.sluice.jobs.registry.Registries;
+import dev.sluice.registry.ModelRegistry;
 import dev.sluice.spark.JobStages;
 import dev.sluice.spark.SparkSessions;
 import dev.sluice.table.LakeCatalog;
@@ -78,9 +80,17 @@ public final class JobRunner {
     void run(JobEnv env, JobResult result);
   }
 
-  /** What a job body works with. */
+  /**
+   * What a job body works with. {@code registry} is opened on first use (the embedded server starts
+   * then) and closed when the job ends.
+   */
   public record JobEnv(
-      SluiceConfig config, RunContext run, Lakehouse lake, LakeCatalog catalog, JobStages stages) {
+      SluiceConfig config,
+      RunContext run,
+      Lakehouse lake,
+      LakeCatalog catalog,
+      JobStages stages,
+      ModelRegistry registry) {
     public SparkSession spark() {
       return lake.spark();
     }
@@ -111,16 +121,20 @@ public final class JobRunner {
       lake = new Lakehouse(spark, config.lake(), config.sources());
       LakeCatalog catalog = new LakeCatalog(lake);
       try (RunLock lock =
-          RunLock.acquire(
-              lake.fileSystem(),
-              lake.systemPath("locks"),
-              run,
-              config.jobs().lockHeartbeatMs(),
-              config.jobs().lockLeaseMs())) {
+              RunLock.acquire(
+                  lake.fileSystem(),
+                  lake.systemPath("locks"),
+                  run,
+                  config.jobs().lockHeartbeatMs(),
+                  config.jobs().lockLeaseMs());
+          ModelRegistry registry =
+              Registries.open(
+                  config.registry(), () -> spark.sessionState().newHadoopConf(), System.getenv())) {
         err.printf("[sluice] %s: run_key %s, run_id %s%n", run.job(), run.runKey(), run.runId());
         catalog.registerAll();
         body.run(
-            new JobEnv(config, run, lake, catalog, new JobStages(spark, run.job(), err)), result);
+            new JobEnv(config, run, lake, catalog, new JobStages(spark, run.job(), err), registry),
+            result);
         int exitCode = result.exitCode();
         String status = exitCode == 0 ? JobSummary.SUCCEEDED : JobSummary.DECIDED;
         record(lake, catalog, run, result, status, exitCode, null);

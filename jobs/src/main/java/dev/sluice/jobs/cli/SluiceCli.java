@@ -9,6 +9,7 @@ import dev.sluice.build.BuildInfo;
 import dev.sluice.jobs.demo.DemoCommand;
 import dev.sluice.jobs.features.FeaturesCommand;
 import dev.sluice.jobs.quality.QualityCommand;
+import dev.sluice.jobs.registry.RegistryCommand;
 import dev.sluice.jobs.sample.SampleDataCommand;
 import dev.sluice.jobs.snapshot.SnapshotCommand;
 import dev.sluice.jobs.sql.SqlCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
       TrainingSetCommand.class,
       SqlCommand.class,
       DemoCommand.class,
+      RegistryCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

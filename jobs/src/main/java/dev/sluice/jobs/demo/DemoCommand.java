@@ -16,6 +16,7 @@ import dev.sluice.jobs.features.FeaturesCommand;
 import dev.sluice.jobs.quality.QualityCommand;
 import dev.sluice.jobs.sample.SampleDataCommand;
 import dev.sluice.jobs.snapshot.SnapshotCommand;
+import dev.sluice.jobs.trainingset.TrainingSetCommand;
 import dev.sluice.table.TableId;
 import dev.sluice.table.TableVersion;
 import java.io.PrintStream;
@@ -39,12 +40,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the pipeline end to end on sample data: sample-data -> snapshot -> quality check",
-      "-> features build.",
+      "-> features build -> training-set build.",
       "Rerunning adds no duplicate rows: each stage replaces its run key's output."
     })
 public final class DemoCommand implements Callable<Integer> {
   /** Sizes of {@code --fast}: enough rows for every stage to have signal, in less time. */
   static final int FAST_CUSTOMERS = 2_000;
+
+  /** The model of the demo (conf/models/churn.conf). */
+  static final String DEMO_MODEL = "churn";
 
   /** Feature rows start once a week of activity lies behind them. */
   static final int FEATURE_WARMUP_DAYS = 6;
@@ -86,34 +90,39 @@ public final class DemoCommand implements Callable<Integer> {
         "features",
         FeaturesCommand.Build.run(stages, common, firstFeatureDay, date, false, Optional.empty()));
 
+    JobRunner.Outcome trainingSet =
+        check(
+            "training-set",
+            TrainingSetCommand.Build.run(
+                stages, common, date, TrainingSetCommand.Build.forModel(DEMO_MODEL)));
+
     Object quarantined = quality.result().metrics().getOrDefault("quality.quarantined_rows", 0L);
     Object constraints = quality.result().metrics().getOrDefault("quality.constraints", 0);
     report.add("");
+    report.add("Sluice demo finished for " + date + ".");
     report.add(
         String.format(
-            "Quality gate: %s constraints checked with Deequ, no error-level failure; %s malformed"
-                + " rows quarantined (sluice.raw_activity_quarantine), the rest proceed.",
+            "  Quality gate: %s constraints checked with Deequ, no error-level failure; %s"
+                + " malformed rows quarantined to sluice.raw_activity_quarantine, the rest proceed.",
             constraints, quarantined));
     report.add(
         String.format(
-            "Features: built for %s..%s into sluice.features_* (definitions in"
-                + " sluice.feature_registry).",
+            "  Features: %s..%s built into sluice.features_*, definitions in sluice.feature_registry.",
             firstFeatureDay, date));
-
-    report.add("");
     report.add(
-        "Sluice demo finished for "
-            + date
-            + ". Tables in the lakehouse ("
-            + env.config().lake().root()
-            + "):");
+        String.format(
+            "  Training set: %s labelled observations of model %s joined point-in-time with their"
+                + " features into sluice.training_churn (see sluice.training_sets).",
+            trainingSet.result().metrics().get("rows"), DEMO_MODEL));
+    report.add("");
+    report.add("Tables in the lakehouse (" + env.config().lake().root() + "):");
     for (TableId table : env.lake().tablesUnderRoot()) {
       env.catalog().register(table);
       TableVersion latest = env.lake().latest(table);
       long rows = env.lake().read(table).count();
       report.add(
           String.format(
-              "  %-28s version %-4s %,12d rows",
+              "  %-36s version %-4s %,12d rows",
               env.lake().qualifiedName(table), latest.version(), rows));
       result.metric(table.name() + ".rows", rows);
     }
@@ -125,6 +134,9 @@ public final class DemoCommand implements Callable<Integer> {
         "  ./sluice sql \"SELECT job, run_key, status, exit_code, ended_ts FROM sluice.job_runs ORDER BY ended_ts\"");
     report.add(
         "  ./sluice sql \"SELECT job, input_name, input_version, output_name, output_version FROM sluice.lineage\"");
+    report.add(
+        "  ./sluice sql \"SELECT table_name, constraint, status, metric_value FROM sluice.data_quality\"");
+    report.add("  ./sluice sql \"SELECT * FROM sluice.training_churn LIMIT 5\"");
   }
 
   private static JobRunner.Outcome check(String stage, JobRunner.Outcome outcome) {

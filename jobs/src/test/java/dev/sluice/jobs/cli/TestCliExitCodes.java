@@ -72,6 +72,7 @@ class TestCliExitCodes {
     CliRun run = CliRun.execute(List.of("--help"));
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.stdout()).contains("snapshot", "sample-data", "sql", "demo", "Exit codes");
+    assertThat(run.stdout())
+        .contains("snapshot", "sample-data", "sql", "demo", "registry", "Exit codes");
   }
 }

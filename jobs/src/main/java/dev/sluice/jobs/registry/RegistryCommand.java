@@ -1,0 +1,25 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.jobs.registry;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sluice registry <subcommand>}: the MLflow-compatible registry. */
+@Command(
+    name = "registry",
+    mixinStandardHelpOptions = true,
+    description = "The MLflow-compatible tracking server and model registry.",
+    subcommands = {ServeCommand.class})
+public final class RegistryCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing a subcommand (see sluice registry --help)");
+  }
+}
