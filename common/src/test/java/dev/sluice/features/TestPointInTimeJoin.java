@@ -70,25 +70,13 @@ class TestPointInTimeJoin extends SparkTestBase {
     List<Row> customers = randomCustomerFeatures(random, 300);
     List<Row> stores = randomStoreFeatures(random, 120);
     List<Row> pairs = randomPairFeatures(random, 200);
-    List<Spec> specs =
+    List<BruteForcePointInTime.Source> references =
         List.of(
-            new Spec(
-                CUSTOMER_FEATURES,
-                List.of(0),
-                List.of(1),
-                1,
-                List.of(2, 3),
-                4,
-                HOUR.multipliedBy(3)),
-            new Spec(STORE_FEATURES, List.of(0), List.of(2), 1, List.of(2), -1, null),
-            new Spec(
-                PAIR_FEATURES,
-                List.of(0, 1),
-                List.of(1, 2),
-                2,
-                List.of(3),
-                -1,
-                Duration.ofDays(1)));
+            customerReference(customers, HOUR.multipliedBy(3)),
+            new BruteForcePointInTime.Source(
+                stores, List.of(0), List.of(2), 1, List.of(2), -1, null),
+            new BruteForcePointInTime.Source(
+                pairs, List.of(0, 1), List.of(1, 2), 2, List.of(3), -1, Duration.ofDays(1)));
 
     Dataset<Row> actual =
         PointInTimeJoin.join(
@@ -112,7 +100,7 @@ class TestPointInTimeJoin extends SparkTestBase {
                     .withObservationKeys(List.of("customer_id", "shop"))
                     .withTtl(Duration.ofDays(1))));
 
-    List<List<Object>> expected = reference(observations, List.of(customers, stores, pairs), specs);
+    List<List<Object>> expected = BruteForcePointInTime.join(observations, OBS_TS, references);
     assertThat(actual.columns())
         .containsExactly(
             "obs_id",
@@ -211,7 +199,8 @@ class TestPointInTimeJoin extends SparkTestBase {
         .as("greatest _run_id wins, then greatest spend, then greatest tier; nulls lowest")
         .containsExactlyInAnyOrderElementsOf(expected)
         .containsExactlyInAnyOrderElementsOf(
-            reference(observations, List.of(customers), List.of(customerSpec(null))));
+            BruteForcePointInTime.join(
+                observations, OBS_TS, List.of(customerReference(customers, null))));
     assertThat(backward).as("the input order does not matter").isEqualTo(sorted(forward));
   }
 
@@ -282,93 +271,10 @@ class TestPointInTimeJoin extends SparkTestBase {
         .hasMessage("Invalid TTL: PT0.0000015S (must be whole microseconds)");
   }
 
-  // ---- the reference: plain Java, O(observations x feature rows) ----
+  private static final int OBS_TS = 3;
 
-  /**
-   * Where a source's columns are in its rows.
-   *
-   * @param ttl null for none
-   * @param tiebreak index of the tiebreak column, or -1
-   */
-  private record Spec(
-      StructType schema,
-      List<Integer> keys,
-      List<Integer> observationKeys,
-      int eventTs,
-      List<Integer> values,
-      int tiebreak,
-      Duration ttl) {}
-
-  private static Spec customerSpec(Duration ttl) {
-    return new Spec(CUSTOMER_FEATURES, List.of(0), List.of(1), 1, List.of(2, 3), 4, ttl);
-  }
-
-  private static List<List<Object>> reference(
-      List<Row> observations, List<List<Row>> sources, List<Spec> specs) {
-    List<List<Object>> out = new ArrayList<>();
-    for (Row observation : observations) {
-      List<Object> row = plain(observation);
-      Instant at = (Instant) row.get(3);
-      for (int s = 0; s < specs.size(); s++) {
-        Spec spec = specs.get(s);
-        Row best = null;
-        for (Row feature : sources.get(s)) {
-          if (at != null
-              && matches(observation, spec.observationKeys(), feature, spec.keys())
-              && feature.get(spec.eventTs()) != null
-              && !instant(feature, spec.eventTs()).isAfter(at)
-              && (best == null || rank(feature, spec).compareTo(rank(best, spec)) > 0)) {
-            best = feature;
-          }
-        }
-        boolean expired =
-            best != null
-                && spec.ttl() != null
-                && Duration.between(instant(best, spec.eventTs()), at).compareTo(spec.ttl()) >= 0;
-        for (int v : spec.values()) {
-          row.add(best == null || expired ? null : best.get(v));
-        }
-      }
-      out.add(row);
-    }
-    return out;
-  }
-
-  private static boolean matches(
-      Row observation, List<Integer> observationKeys, Row feature, List<Integer> keys) {
-    for (int i = 0; i < keys.size(); i++) {
-      Object key = feature.get(keys.get(i));
-      if (key == null || !key.equals(observation.get(observationKeys.get(i)))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Event time, then tiebreak, then values in order; nulls lowest. */
-  private static Rank rank(Row feature, Spec spec) {
-    List<Comparable<?>> parts = new ArrayList<>();
-    parts.add(instant(feature, spec.eventTs()));
-    if (spec.tiebreak() >= 0) {
-      parts.add((Comparable<?>) feature.get(spec.tiebreak()));
-    }
-    spec.values().forEach(v -> parts.add((Comparable<?>) feature.get(v)));
-    return new Rank(parts);
-  }
-
-  private record Rank(List<Comparable<?>> parts) implements Comparable<Rank> {
-    @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public int compareTo(Rank other) {
-      Comparator<Comparable> nullsLowest = Comparator.nullsFirst(Comparator.naturalOrder());
-      for (int i = 0; i < parts.size(); i++) {
-        int c = nullsLowest.compare(parts.get(i), other.parts.get(i));
-        if (c != 0) {
-          return c;
-        }
-      }
-      return 0;
-    }
+  private static BruteForcePointInTime.Source customerReference(List<Row> rows, Duration ttl) {
+    return new BruteForcePointInTime.Source(rows, List.of(0), List.of(1), 1, List.of(2, 3), 4, ttl);
   }
 
   // ---- random data with adversarial timestamps ----
@@ -474,7 +380,8 @@ class TestPointInTimeJoin extends SparkTestBase {
     assertThat(rows)
         .as("hand-made cases agree with the reference too")
         .containsExactlyInAnyOrderElementsOf(
-            reference(observations, List.of(customers), List.of(customerSpec(ttl))));
+            BruteForcePointInTime.join(
+                observations, OBS_TS, List.of(customerReference(customers, ttl))));
     return rows;
   }
 
@@ -483,7 +390,7 @@ class TestPointInTimeJoin extends SparkTestBase {
   }
 
   private static List<List<Object>> values(Dataset<Row> frame) {
-    return sorted(frame.collectAsList().stream().map(TestPointInTimeJoin::plain).toList());
+    return sorted(frame.collectAsList().stream().map(BruteForcePointInTime::plain).toList());
   }
 
   private static List<List<Object>> sorted(List<List<Object>> rows) {
@@ -492,25 +399,11 @@ class TestPointInTimeJoin extends SparkTestBase {
     return copy;
   }
 
-  /** A row's values with timestamps as instants. */
-  private static List<Object> plain(Row row) {
-    List<Object> values = new ArrayList<>();
-    for (int i = 0; i < row.size(); i++) {
-      Object value = row.get(i);
-      values.add(value instanceof Timestamp t ? t.toInstant() : value);
-    }
-    return values;
-  }
-
   private static List<Object> expectedRow(Row observation, Double spend, String tier) {
-    List<Object> row = plain(observation);
+    List<Object> row = BruteForcePointInTime.plain(observation);
     row.add(spend);
     row.add(tier);
     return row;
-  }
-
-  private static Instant instant(Row row, int i) {
-    return ((Timestamp) row.get(i)).toInstant();
   }
 
   private static Timestamp ts(Instant instant) {
