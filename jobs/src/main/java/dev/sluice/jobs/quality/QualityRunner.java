@@ -128,23 +128,28 @@ public final class QualityRunner {
               .withColumn("table_name", lit(table))
               .withColumn("table_version", lit(pin.deltaVersion()))
               .withColumn("run_id", lit(env.run().runId()))
+              .withColumn("run_key", lit(env.run().runKey().value()))
               .withColumn("at_ts", lit(Timestamp.from(Instant.now()))));
       if (config.quarantines(table)) {
         quarantined += quarantine(table, pin.deltaVersion(), data, checks, result);
       }
     }
     if (!rows.isEmpty()) {
+      // A rerun of the run key (e.g. after fixing the data) replaces its results.
+      String sameRunKey = String.format("run_key = '%s'", env.run().runKey());
       result.output(
-          DeltaWriter.append(
+          DeltaWriter.replaceWhere(
               lake,
               SluiceTables.DATA_QUALITY,
               env.spark().createDataFrame(rows, SCHEMA).coalesce(1),
+              sameRunKey,
               env.run().commitTag()));
       result.output(
-          DeltaWriter.append(
+          DeltaWriter.replaceWhere(
               lake,
               SluiceTables.DATA_QUALITY_METRICS,
               metrics.stream().reduce(Dataset::unionByName).orElseThrow().coalesce(1),
+              sameRunKey,
               env.run().commitTag()));
       result.metric("quality.constraints", rows.size());
       result.metric("quality.errors", errors.size());

@@ -195,7 +195,7 @@ final class SampleTransforms {
         .crossJoin(days.withColumnRenamed("id", "obs_day"))
         .where(obs.gt(0).and(obs.mod(7).equalTo(0)))
         .where(landDay.lt(p.days()))
-        .where(col(APPEND_DAY).leq(obs))
+        .where(col(APPEND_DAY).lt(obs))
         .where(col("_churn_day").isNull().or(col("_churn_day").gt(obs)))
         .select(
             col("customer_id"),

@@ -86,9 +86,10 @@ final class TrainingSetBuilder {
     Dataset<Row> observations;
     TableId observationTable = TableId.of(spec.observations());
     if (pins.pin(observationTable).isPresent()) {
+      QualityRunner quality = new QualityRunner(env);
+      quality.gate(pins, List.of(spec.observations()), result);
       observations =
-          new QualityRunner(env)
-              .validRows(spec.observations(), pins.read(lake, observationTable, result));
+          quality.validRows(spec.observations(), pins.read(lake, observationTable, result));
       observationVersion =
           new TableVersion(spec.observations(), pins.pin(observationTable).get().deltaVersion());
     } else if (lake.exists(observationTable)) {
@@ -202,11 +203,13 @@ final class TrainingSetBuilder {
             written.version(),
             rows,
             Timestamp.from(Instant.now()));
+    // A rerun of the run key replaces its record, as the output table is replaced.
     result.output(
-        DeltaWriter.append(
+        DeltaWriter.replaceWhere(
             lake,
             SluiceTables.TRAINING_SETS,
             env.spark().createDataFrame(List.of(record), RECORD_SCHEMA),
+            String.format("run_key = '%s'", env.run().runKey()),
             env.run().commitTag()));
     env.catalog().register(SluiceTables.TRAINING_SETS);
     result.metric("rows", rows);
