@@ -40,19 +40,12 @@ import picocli.CommandLine.Command;
       "4 upstream input missing, 5 policy decision taken. The last stdout line of a job is its",
       "JSON summary (docs/job-contract.md)."
     })
-public final class SluiceCli implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
+public final class SluiceCli extends CommandGroup {
   /** The CLI with Sluice's conventions: usage errors exit 2, options are case-sensitive. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SluiceCli());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
-  }
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command (see --help)");
   }
 
   /** Prints the build version and commit. */

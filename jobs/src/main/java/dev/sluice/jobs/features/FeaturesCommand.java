@@ -6,6 +6,7 @@
 package dev.sluice.jobs.features;
 
 import dev.sluice.error.PipelineErrors;
+import dev.sluice.jobs.cli.CommandGroup;
 import dev.sluice.jobs.cli.CommonOptions;
 import dev.sluice.jobs.cli.JobRunner;
 import dev.sluice.jobs.cli.JobRunner.JobSpec;
@@ -14,7 +15,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,13 +25,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "The feature store: feature tables computed from the pinned sources.",
     subcommands = FeaturesCommand.Build.class)
-public final class FeaturesCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand: build");
-  }
+public final class FeaturesCommand extends CommandGroup {
 
   /** {@code sluice features build --date D | --from D1 --to D2 [--incremental]}. */
   @Command(

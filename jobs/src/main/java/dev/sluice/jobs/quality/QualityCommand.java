@@ -5,6 +5,7 @@
  */
 package dev.sluice.jobs.quality;
 
+import dev.sluice.jobs.cli.CommandGroup;
 import dev.sluice.jobs.cli.CommonOptions;
 import dev.sluice.jobs.cli.JobRunner;
 import dev.sluice.jobs.cli.JobRunner.JobSpec;
@@ -24,14 +25,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Data-quality gates (Deequ) on the pinned sources.",
     subcommands = QualityCommand.Check.class)
-public final class QualityCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "Missing a subcommand: check");
-  }
+public final class QualityCommand extends CommandGroup {
 
   /** {@code sluice quality check --date D}. */
   @Command(

@@ -31,6 +31,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -80,6 +81,7 @@ public final class QualityRunner {
     List<Dataset<Row>> metrics = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     long quarantined = 0;
+    List<String> checked = new ArrayList<>();
     for (SnapshotPin pin : pins.pins()) {
       String table = pin.sourceTable();
       List<QualityCheck> checks = config.checks(table);
@@ -95,6 +97,7 @@ public final class QualityRunner {
         continue;
       }
       Dataset<Row> data = pins.read(lake, TableId.of(table), result);
+      checked.add(table);
       QualityGate.Report report =
           env.stages()
               .stage(
@@ -135,8 +138,13 @@ public final class QualityRunner {
       }
     }
     if (!rows.isEmpty()) {
-      // A rerun of the run key (e.g. after fixing the data) replaces its results.
-      String sameRunKey = String.format("run_key = '%s'", env.run().runKey());
+      // A rerun of the run key (e.g. after fixing the data) replaces its results of the tables
+      // it checked; tables skipped because they passed before keep theirs.
+      String sameRunKey =
+          String.format(
+              "run_key = '%s' AND table_name IN (%s)",
+              env.run().runKey(),
+              checked.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", ")));
       result.output(
           DeltaWriter.replaceWhere(
               lake,

@@ -5,7 +5,7 @@
  */
 package dev.sluice.jobs.registry;
 
-import picocli.CommandLine;
+import dev.sluice.jobs.cli.CommandGroup;
 import picocli.CommandLine.Command;
 
 /** {@code sluice registry <subcommand>}: the MLflow-compatible registry. */
@@ -14,12 +14,4 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "The MLflow-compatible tracking server and model registry.",
     subcommands = {ServeCommand.class})
-public final class RegistryCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing a subcommand (see sluice registry --help)");
-  }
-}
+public final class RegistryCommand extends CommandGroup {}

@@ -5,6 +5,7 @@
  */
 package dev.sluice.jobs.trainingset;
 
+import dev.sluice.jobs.cli.CommandGroup;
 import dev.sluice.jobs.cli.CommonOptions;
 import dev.sluice.jobs.cli.JobRunner;
 import dev.sluice.jobs.cli.JobRunner.JobSpec;
@@ -13,7 +14,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,13 +24,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Point-in-time correct training sets from the feature store.",
     subcommands = TrainingSetCommand.Build.class)
-public final class TrainingSetCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand: build");
-  }
+public final class TrainingSetCommand extends CommandGroup {
 
   /** {@code sluice training-set build}. */
   @Command(
