@@ -22,6 +22,10 @@ public final class TinyLake {
   public static final int DAYS = 10;
   public static final LocalDate END = START.plusDays(DAYS - 1);
 
+  /** conf/local.conf of this checkout (tests run in jobs/), absolute for other working dirs. */
+  public static final Path SHIPPED_PROFILE =
+      Path.of("..", "conf", "local.conf").toAbsolutePath().normalize();
+
   private static Path shared;
 
   private TinyLake() {}
@@ -60,7 +64,7 @@ public final class TinyLake {
     List<String> all = new ArrayList<>(List.of(args));
     if (!all.contains("--conf")) {
       // The shipped profile: the demo's feature groups and quality checks.
-      all.addAll(List.of("--conf", "../conf/local.conf"));
+      all.addAll(List.of("--conf", SHIPPED_PROFILE.toString()));
     }
     all.addAll(
         List.of(

@@ -75,7 +75,7 @@ class TestQualityCheckJob extends SparkTestBase {
     Files.writeString(
         strict,
         "include file(\""
-            + Path.of("../conf/local.conf").toAbsolutePath().normalize()
+            + TinyLake.SHIPPED_PROFILE
             + "\")\n"
             + "sluice.quality.tables.raw_activity.checks = [\n"
             + "  { type = completeness, column = customer_id, level = error }\n]\n");
