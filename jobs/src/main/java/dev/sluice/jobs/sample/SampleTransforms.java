@@ -182,10 +182,10 @@ final class SampleTransforms {
   }
 
   /**
-   * Weekly churn labels: for each customer active on an observation day (every 7th day), whether it
-   * churned within the label horizon. A label lands {@code label-delay-days} after its horizon
-   * ends; only labels that landed within the sample are kept. Columns: customer_id,
-   * observation_date, churned (0/1), landed_ts, _append_day.
+   * Weekly churn labels: for each customer signed up before and active on an observation day (every
+   * 7th day), whether it churned within the label horizon. A label lands {@code label-delay-days}
+   * after its horizon ends; only labels that landed within the sample are kept. Columns:
+   * customer_id, observation_date, churned (0/1), landed_ts, _append_day.
    */
   static Dataset<Row> labels(Dataset<Row> customers, Dataset<Row> days, SampleConfig p) {
     long startEpoch = p.startDate().atStartOfDay(ZoneOffset.UTC).toEpochSecond();
