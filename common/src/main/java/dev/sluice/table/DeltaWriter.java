@@ -10,6 +10,7 @@ import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -31,7 +32,11 @@ public final class DeltaWriter {
   /** Appends rows in one commit. */
   public static TableVersion append(
       Lakehouse lake, TableId table, Dataset<Row> rows, String commitTag) {
-    return write(lake, table, rows, SaveMode.Append, null, commitTag);
+    return commit(
+        lake,
+        table,
+        commitTag,
+        () -> save(rows, SaveMode.Append, commitTag).save(lake.location(table)));
   }
 
   /**
@@ -40,7 +45,30 @@ public final class DeltaWriter {
    */
   public static TableVersion replaceWhere(
       Lakehouse lake, TableId table, Dataset<Row> rows, String condition, String commitTag) {
-    return write(lake, table, rows, SaveMode.Overwrite, condition, commitTag);
+    return commit(
+        lake,
+        table,
+        commitTag,
+        () ->
+            save(rows, SaveMode.Overwrite, commitTag)
+                .option("replaceWhere", condition)
+                .save(lake.location(table)));
+  }
+
+  /** Replaces the whole table (data and schema) in one commit. */
+  public static TableVersion overwrite(
+      Lakehouse lake, TableId table, Dataset<Row> rows, String commitTag) {
+    return commit(
+        lake,
+        table,
+        commitTag,
+        () ->
+            rows.write()
+                .format("delta")
+                .mode(SaveMode.Overwrite)
+                .option("overwriteSchema", "true")
+                .option("userMetadata", commitTag)
+                .save(lake.location(table)));
   }
 
   /**
@@ -57,28 +85,23 @@ public final class DeltaWriter {
             .map(k -> "t.`" + k + "` = s.`" + k + "`")
             .collect(Collectors.joining(" AND "));
     SparkSession spark = lake.spark();
+    // MERGE has no userMetadata option: the tag goes through the session for this commit.
     String previous = spark.conf().get(USER_METADATA, null);
     spark.conf().set(USER_METADATA, commitTag);
     try {
-      for (int attempt = 1; ; attempt++) {
-        try {
-          DeltaTable.forPath(spark, lake.location(table))
-              .as("t")
-              .merge(rows.as("s"), condition)
-              .whenMatched()
-              .updateAll()
-              .whenNotMatched()
-              .insertAll()
-              .execute();
-          return committedVersion(lake, table, commitTag);
-        } catch (DeltaConcurrentModificationException e) {
-          if (attempt >= MAX_ATTEMPTS) {
-            throw PipelineErrors.internal(
-                String.format("Cannot merge into %s after %s attempts", table, attempt), e);
-          }
-          LOG.warn("Merge into {} lost a race; retrying", table);
-        }
-      }
+      return commit(
+          lake,
+          table,
+          commitTag,
+          () ->
+              DeltaTable.forPath(spark, lake.location(table))
+                  .as("t")
+                  .merge(rows.as("s"), condition)
+                  .whenMatched()
+                  .updateAll()
+                  .whenNotMatched()
+                  .insertAll()
+                  .execute());
     } finally {
       if (previous == null) {
         spark.conf().unset(USER_METADATA);
@@ -88,39 +111,20 @@ public final class DeltaWriter {
     }
   }
 
-  /** Replaces the whole table (data and schema) in one commit. */
-  public static TableVersion overwrite(
-      Lakehouse lake, TableId table, Dataset<Row> rows, String commitTag) {
-    String location = lake.location(table);
-    rows.write()
+  private static DataFrameWriter<Row> save(Dataset<Row> rows, SaveMode mode, String commitTag) {
+    return rows.write()
         .format("delta")
-        .mode(SaveMode.Overwrite)
-        .option("overwriteSchema", "true")
-        .option("userMetadata", commitTag)
-        .save(location);
-    return committedVersion(lake, table, commitTag);
+        .mode(mode)
+        .option("mergeSchema", "true")
+        .option("userMetadata", commitTag);
   }
 
-  private static TableVersion write(
-      Lakehouse lake,
-      TableId table,
-      Dataset<Row> rows,
-      SaveMode mode,
-      String replaceWhere,
-      String commitTag) {
-    String location = lake.location(table);
+  /** Runs one tagged write, retrying when it loses a race, and returns the version it made. */
+  private static TableVersion commit(
+      Lakehouse lake, TableId table, String commitTag, Runnable write) {
     for (int attempt = 1; ; attempt++) {
       try {
-        var writer =
-            rows.write()
-                .format("delta")
-                .mode(mode)
-                .option("mergeSchema", "true")
-                .option("userMetadata", commitTag);
-        if (replaceWhere != null) {
-          writer = writer.option("replaceWhere", replaceWhere);
-        }
-        writer.save(location);
+        write.run();
         return committedVersion(lake, table, commitTag);
       } catch (DeltaConcurrentModificationException e) {
         if (attempt >= MAX_ATTEMPTS) {
