@@ -6,9 +6,11 @@
 package dev.sluice.jobs.features;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
 
 import dev.sluice.error.PipelineErrors;
 import dev.sluice.features.FeatureDefinition;
@@ -122,17 +124,20 @@ final class FeatureBuilder {
       return new Plan(from, to, false);
     }
     Dataset<Row> existing = lake.read(table);
+    // One pass: the built range and whether any row was built under another definition.
     Row range =
-        existing.agg(min(FeatureTransforms.EVENT_TS), max(FeatureTransforms.EVENT_TS)).first();
+        existing
+            .agg(
+                min(FeatureTransforms.EVENT_TS),
+                max(FeatureTransforms.EVENT_TS),
+                count(when(col(FeatureTransforms.DEFINITION_HASH).notEqual(group.groupHash()), 1)))
+            .first();
     if (range.isNullAt(0)) {
       return new Plan(from, to, false);
     }
     LocalDate firstBuilt = day(range.getTimestamp(0));
     LocalDate lastBuilt = day(range.getTimestamp(1));
-    boolean stale =
-        !existing
-            .where(col(FeatureTransforms.DEFINITION_HASH).notEqual(group.groupHash()))
-            .isEmpty();
+    boolean stale = range.getLong(2) > 0;
     if (stale) {
       // A changed definition recomputes the table's whole history under the new hash.
       LocalDate start = firstBuilt.isBefore(from) ? firstBuilt : from;

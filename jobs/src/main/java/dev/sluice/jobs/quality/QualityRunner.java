@@ -6,7 +6,9 @@
 package dev.sluice.jobs.quality;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -200,13 +202,18 @@ public final class QualityRunner {
     if (!lake.exists(SluiceTables.DATA_QUALITY)) {
       return false;
     }
-    Dataset<Row> previous =
+    // One pass: whether the version has results, and how many are error-level failures.
+    Row previous =
         lake.read(SluiceTables.DATA_QUALITY)
-            .where(col("table_name").equalTo(table).and(col("table_version").equalTo(version)));
-    return !previous.isEmpty()
-        && previous
-            .where(col("check_level").equalTo("error").and(col("status").equalTo("failure")))
-            .isEmpty();
+            .where(col("table_name").equalTo(table).and(col("table_version").equalTo(version)))
+            .agg(
+                count(lit(1)),
+                count(
+                    when(
+                        col("check_level").equalTo("error").and(col("status").equalTo("failure")),
+                        1)))
+            .first();
+    return previous.getLong(0) > 0 && previous.getLong(1) == 0;
   }
 
   private Row row(QualityResult r) {
