@@ -178,6 +178,26 @@ public final class PipelineErrors {
         cause);
   }
 
+  /**
+   * A model artifact fails verification: a file differs from its manifest entry, is missing or
+   * unlisted, or the model content no longer has the registered digest. Nothing is loaded.
+   */
+  public static SluiceException artifactInvalid(String artifact, String problem) {
+    return new SluiceException(
+        ErrorCode.UPSTREAM_MISSING,
+        String.format(
+            "Model artifact %s is refused: %s (it was changed after training; download it again"
+                + " from the registry, or retrain and register a new version)",
+            artifact, problem),
+        null);
+  }
+
+  /** A model policy refused the action (validation gate, canary, promotion checks). */
+  public static SluiceException policyRefused(String action, String reason) {
+    return new SluiceException(
+        ErrorCode.POLICY, String.format("%s refused: %s", action, reason), null);
+  }
+
   public static SluiceException internal(String message, Throwable cause) {
     return new SluiceException(ErrorCode.INTERNAL, message, cause);
   }

@@ -14,6 +14,8 @@ public final class SluiceTables {
   public static final TableId DATA_QUALITY_METRICS = TableId.of("data_quality_metrics");
   public static final TableId FEATURE_REGISTRY = TableId.of("feature_registry");
   public static final TableId TRAINING_SETS = TableId.of("training_sets");
+  public static final TableId MODEL_BASELINES = TableId.of("model_baselines");
+  public static final TableId DEPLOYMENTS = TableId.of("deployments");
 
   /** Where rows failing a source's row-level checks go. */
   public static TableId quarantine(String source) {
