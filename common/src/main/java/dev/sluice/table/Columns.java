@@ -39,5 +39,25 @@ public final class Columns {
   public static final String OUTPUT_VERSION = "output_version";
   public static final String AT_TS = "at_ts";
 
+  public static final String MODEL_NAME = "model_name";
+  public static final String MODEL_VERSION = "model_version";
+  public static final String COLUMN_NAME = "column_name";
+  public static final String COLUMN_KIND = "column_kind";
+  public static final String DATA_TYPE = "data_type";
+  public static final String BIN_INDEX = "bin_index";
+  public static final String BIN_LOWER = "bin_lower";
+  public static final String BIN_UPPER = "bin_upper";
+  public static final String CATEGORY = "category";
+  public static final String BIN_COUNT = "bin_count";
+  public static final String BIN_SHARE = "bin_share";
+  public static final String NULL_COUNT = "null_count";
+  public static final String NAN_COUNT = "nan_count";
+  public static final String NULL_RATE = "null_rate";
+  public static final String MEAN = "mean";
+  public static final String STDDEV = "stddev";
+  public static final String MIN = "min";
+  public static final String MAX = "max";
+  public static final String DISTINCT_COUNT = "distinct_count";
+
   private Columns() {}
 }
