@@ -35,8 +35,13 @@ import java.util.TreeMap;
  *       joined with {@code \n}. Its canonical path is its path; its hash is the SHA-256 of that
  *       text.
  *   <li>A <em>data file</em> (any other file whose name starts with {@code part-}) is hashed as raw
- *       bytes. Its canonical path is its directory's path plus {@code /part-<i>}, where {@code i}
- *       is its 0-based index among that directory's data files sorted by hash.
+ *       bytes, except in a tree ensemble's {@code treesMetadata} directory, whose Parquet rows
+ *       embed each tree's metadata JSON: there the hash is over the rows, each rendered as a JSON
+ *       object with sorted keys (column name to the list of its values' text; the {@code metadata}
+ *       column as its JSON without the top-level {@code timestamp} and the tree's random {@code
+ *       uid}), sorted and joined with {@code \n}. Its canonical path is its directory's path plus
+ *       {@code /part-<i>}, where {@code i} is its 0-based index among that directory's data files
+ *       sorted by hash.
  *   <li>Any other file is hashed as raw bytes under its own path.
  *   <li>The digest is {@code sha256:} plus the hex SHA-256 of the UTF-8 text made of one line
  *       {@code <canonical path>\t<hex hash>\n} per file, sorted by canonical path.
@@ -74,10 +79,14 @@ final class ModelDigest {
       if (isHadoopBookkeeping(name)) {
         continue;
       }
-      if (parent.equals(METADATA_DIR) || parent.endsWith("/" + METADATA_DIR)) {
+      if (isIn(parent, METADATA_DIR)) {
         hashes.put(relative, Checksums.sha256(canonicalMetadata(modelDir, relative)));
       } else if (name.startsWith("part-")) {
-        dataHashesByDir.computeIfAbsent(parent, d -> new ArrayList<>()).add(Checksums.sha256(file));
+        String hash =
+            isIn(parent, TreesMetadata.DIR)
+                ? Checksums.sha256(TreesMetadata.canonical(file))
+                : Checksums.sha256(file);
+        dataHashesByDir.computeIfAbsent(parent, d -> new ArrayList<>()).add(hash);
       } else {
         hashes.put(relative, Checksums.sha256(file));
       }
@@ -98,25 +107,50 @@ final class ModelDigest {
     return fileName.equals("_SUCCESS") || fileName.endsWith(".crc");
   }
 
+  private static boolean isIn(String parent, String dirName) {
+    return parent.equals(dirName) || parent.endsWith("/" + dirName);
+  }
+
+  /** The metadata file's lines, each without its top-level timestamp and with sorted keys. */
   private static byte[] canonicalMetadata(Path modelDir, String relative) {
-    List<String> canonical = new ArrayList<>();
+    String text;
     try {
-      String text =
-          new String(Files.readAllBytes(modelDir.resolve(relative)), StandardCharsets.UTF_8);
-      for (String line : text.lines().filter(l -> !l.isBlank()).toList()) {
-        Object parsed = JSON.readValue(line, Object.class);
-        if (parsed instanceof Map<?, ?> object) {
-          object.remove("timestamp");
-        }
-        canonical.add(JSON.writeValueAsString(parsed));
-      }
-    } catch (JsonProcessingException e) {
-      throw PipelineErrors.artifactInvalid(
-          modelDir.toString(),
-          String.format("metadata file %s is not JSON: %s", relative, e.getOriginalMessage()));
+      text = new String(Files.readAllBytes(modelDir.resolve(relative)), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + modelDir.resolve(relative), e);
     }
-    return String.join("\n", canonical).getBytes(StandardCharsets.UTF_8);
+    try {
+      List<String> canonical = new ArrayList<>();
+      for (String line : text.lines().filter(l -> !l.isBlank()).toList()) {
+        canonical.add(sortedJson(withoutTimestamp(line)));
+      }
+      return String.join("\n", canonical).getBytes(StandardCharsets.UTF_8);
+    } catch (UncheckedIOException e) {
+      throw PipelineErrors.artifactInvalid(
+          modelDir.toString(),
+          String.format("metadata file %s is not JSON: %s", relative, e.getCause().getMessage()));
+    }
+  }
+
+  /** The parsed JSON value; an object loses its top-level {@code timestamp}. */
+  static Object withoutTimestamp(String json) {
+    try {
+      Object parsed = JSON.readValue(json, Object.class);
+      if (parsed instanceof Map<?, ?> object) {
+        object.remove("timestamp");
+      }
+      return parsed;
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("Invalid JSON", e);
+    }
+  }
+
+  /** Compact JSON with object keys sorted at every level. */
+  static String sortedJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("Cannot render " + value, e);
+    }
   }
 }
