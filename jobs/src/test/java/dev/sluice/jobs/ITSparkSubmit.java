@@ -48,7 +48,9 @@ class ITSparkSubmit {
           "/org/jetbrains/kotlin/",
           "/org/xerial/sqlite-jdbc/",
           "/org/flywaydb/",
-          "/org/postgresql/");
+          "/org/postgresql/",
+          "/com/fasterxml/jackson/dataformat/jackson-dataformat-yaml/",
+          "/org/yaml/snakeyaml/");
 
   /**
    * Dependencies of bundled libraries that are not bundled because nothing needs them at run time
@@ -59,7 +61,13 @@ class ITSparkSubmit {
 
   /** Package prefixes the thin jar must hold only relocated (under dev/sluice/shaded/). */
   static final List<String> RELOCATED =
-      List.of("org/eclipse/jetty/", "kotlin/", "io/javalin/", "jakarta/servlet/");
+      List.of(
+          "org/eclipse/jetty/",
+          "kotlin/",
+          "io/javalin/",
+          "jakarta/servlet/",
+          "org/yaml/snakeyaml/",
+          "com/fasterxml/jackson/dataformat/yaml/");
 
   /** Test-only libraries: not on a cluster. */
   static final List<String> TEST_ONLY =
