@@ -43,6 +43,11 @@ public final class ConfigReader {
     return prefix.isEmpty() ? key : prefix + "." + key;
   }
 
+  /** This reader's whole section, raw. */
+  public Config raw() {
+    return config;
+  }
+
   /** The raw sub-section, for iterating its keys (names of groups, features...). */
   public Config rawSection(String key) {
     if (!config.hasPath(key)) {

@@ -65,9 +65,6 @@ public final class JobRecords {
               createStructField(Columns.CONF_HASH, StringType, false),
               createStructField(Columns.AT_TS, TimestampType, false)));
 
-  /** The kind of a lineage node that is a Delta table. */
-  public static final String KIND_TABLE = "table";
-
   private JobRecords() {}
 
   /** Appends the attempt's job_runs row. */
@@ -101,17 +98,17 @@ public final class JobRecords {
    * empty input side. Returns empty when the attempt wrote nothing.
    */
   public static java.util.Optional<TableVersion> recordLineage(
-      Lakehouse lake, RunContext run, List<TableVersion> inputs, List<TableVersion> outputs) {
+      Lakehouse lake, RunContext run, List<LineageNode> inputs, List<LineageNode> outputs) {
     if (outputs.isEmpty()) {
       return java.util.Optional.empty();
     }
     Timestamp at = Timestamp.from(Instant.now());
     List<Row> edges = new ArrayList<>();
-    for (TableVersion out : outputs) {
+    for (LineageNode out : outputs) {
       if (inputs.isEmpty()) {
         edges.add(edge(run, null, out, at));
       }
-      for (TableVersion in : inputs) {
+      for (LineageNode in : inputs) {
         edges.add(edge(run, in, out, at));
       }
     }
@@ -123,16 +120,16 @@ public final class JobRecords {
             run.commitTag()));
   }
 
-  private static Row edge(RunContext run, TableVersion in, TableVersion out, Timestamp at) {
+  private static Row edge(RunContext run, LineageNode in, LineageNode out, Timestamp at) {
     return RowFactory.create(
         run.runId(),
         run.runKey().value(),
         run.job(),
-        in == null ? null : KIND_TABLE,
-        in == null ? null : in.table(),
+        in == null ? null : in.kind(),
+        in == null ? null : in.name(),
         in == null ? null : in.version(),
-        KIND_TABLE,
-        out.table(),
+        out.kind(),
+        out.name(),
         out.version(),
         run.codeVersion(),
         run.confHash(),

@@ -21,6 +21,8 @@ import java.util.Optional;
 public final class JobResult {
   private final List<TableVersion> inputs = new ArrayList<>();
   private final List<TableVersion> outputs = new ArrayList<>();
+  private final List<LineageNode> modelInputs = new ArrayList<>();
+  private final List<LineageNode> modelOutputs = new ArrayList<>();
   private final Map<String, Object> metrics = new LinkedHashMap<>();
   private Decision decision;
   private int exitCode;
@@ -35,6 +37,35 @@ public final class JobResult {
   public JobResult output(TableVersion table) {
     outputs.add(requireNonNull(table, "table is null"));
     return this;
+  }
+
+  /** A registered model version the job read (lineage only; the summary lists tables). */
+  public JobResult modelInput(String name, long version) {
+    LineageNode node = LineageNode.model(name, version);
+    if (!modelInputs.contains(node)) {
+      modelInputs.add(node);
+    }
+    return this;
+  }
+
+  /** A registered model version the job created (lineage only). */
+  public JobResult modelOutput(String name, long version) {
+    modelOutputs.add(LineageNode.model(name, version));
+    return this;
+  }
+
+  /** Every input, tables first, as lineage nodes. */
+  public List<LineageNode> lineageInputs() {
+    List<LineageNode> nodes = new ArrayList<>(inputs.stream().map(LineageNode::of).toList());
+    nodes.addAll(modelInputs);
+    return List.copyOf(nodes);
+  }
+
+  /** Every output, tables first, as lineage nodes. */
+  public List<LineageNode> lineageOutputs() {
+    List<LineageNode> nodes = new ArrayList<>(outputs.stream().map(LineageNode::of).toList());
+    nodes.addAll(modelOutputs);
+    return List.copyOf(nodes);
   }
 
   public JobResult metric(String name, Object value) {

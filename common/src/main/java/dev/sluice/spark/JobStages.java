@@ -50,6 +50,12 @@ public final class JobStages {
         });
   }
 
+  /** A progress line that is not a stage (a decision, a reuse, a skipped step). */
+  public void note(String message) {
+    progress.printf("[sluice] %s: %s%n", job, message);
+    progress.flush();
+  }
+
   /** Milliseconds since this job's stages started. */
   public long elapsedMs() {
     return (System.nanoTime() - startedNanos) / 1_000_000;

@@ -178,11 +178,11 @@ public final class JobRunner {
       int exitCode,
       String error) {
     String decision = result.decision().map(d -> d.action() + ": " + d.reason()).orElse(null);
-    JobRecords.recordLineage(lake, run, result.inputs(), result.outputs());
+    JobRecords.recordLineage(lake, run, result.lineageInputs(), result.lineageOutputs());
     JobRecords.recordRun(lake, run, status, exitCode, decision, error);
     result.outputs().stream().map(TableVersion::table).map(TableId::of).forEach(catalog::register);
     catalog.register(SluiceTables.JOB_RUNS);
-    if (!result.outputs().isEmpty()) {
+    if (!result.lineageOutputs().isEmpty()) {
       catalog.register(SluiceTables.LINEAGE);
     }
   }

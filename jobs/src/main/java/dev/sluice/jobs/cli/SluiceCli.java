@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       QualityCommand.class,
       FeaturesCommand.class,
       TrainingSetCommand.class,
+      dev.sluice.jobs.train.TrainCommand.class,
       SqlCommand.class,
       DemoCommand.class,
       RegistryCommand.class,

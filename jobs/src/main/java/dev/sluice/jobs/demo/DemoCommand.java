@@ -6,6 +6,7 @@
 package dev.sluice.jobs.demo;
 
 import dev.sluice.config.SampleConfig;
+import dev.sluice.error.ErrorCode;
 import dev.sluice.error.PipelineErrors;
 import dev.sluice.job.JobResult;
 import dev.sluice.jobs.cli.CommonOptions;
@@ -16,6 +17,7 @@ import dev.sluice.jobs.features.FeaturesCommand;
 import dev.sluice.jobs.quality.QualityCommand;
 import dev.sluice.jobs.sample.SampleDataCommand;
 import dev.sluice.jobs.snapshot.SnapshotCommand;
+import dev.sluice.jobs.train.TrainCommand;
 import dev.sluice.jobs.trainingset.TrainingSetCommand;
 import dev.sluice.table.TableId;
 import dev.sluice.table.TableVersion;
@@ -40,7 +42,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the pipeline end to end on sample data: sample-data -> snapshot -> quality check",
-      "-> features build -> training-set build.",
+      "-> features build -> training-set build -> train (evaluate, register, validation gate).",
       "Rerunning adds no duplicate rows: each stage replaces its run key's output."
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -96,6 +98,11 @@ public final class DemoCommand implements Callable<Integer> {
             TrainingSetCommand.Build.run(
                 stages, common, date, TrainingSetCommand.Build.forModel(DEMO_MODEL)));
 
+    JobRunner.Outcome train = TrainCommand.run(stages, common, DEMO_MODEL, date, Optional.empty());
+    if (train.exitCode() != 0 && train.exitCode() != ErrorCode.POLICY.exitCode()) {
+      throw PipelineErrors.stageFailed("train", train.exitCode(), train.error().orElse(""));
+    }
+
     Object quarantined = quality.result().metrics().getOrDefault("quality.quarantined_rows", 0L);
     Object constraints = quality.result().metrics().getOrDefault("quality.constraints", 0);
     report.add("");
@@ -114,6 +121,23 @@ public final class DemoCommand implements Callable<Integer> {
             "  Training set: %s labelled observations of model %s joined point-in-time with their"
                 + " features into sluice.training_churn (see sluice.training_sets).",
             trainingSet.result().metrics().get("rows"), DEMO_MODEL));
+    Map<String, Object> model = train.result().metrics();
+    report.add(
+        String.format(
+            "  Model: %s version %s, digest %s; holdout (%s rows) auc_roc %.4f, auc_pr %.4f,"
+                + " log_loss %.4f, f1 %.4f.",
+            DEMO_MODEL,
+            model.get("model_version"),
+            model.get("digest"),
+            model.get("holdout_rows"),
+            model.get("auc_roc"),
+            model.get("auc_pr"),
+            model.get("log_loss"),
+            model.get("f1")));
+    report.add(
+        "  Validation gate: "
+            + train.result().decision().map(d -> d.action() + ": " + d.reason()).orElse("none")
+            + ".");
     report.add("");
     report.add("Tables in the lakehouse (" + env.config().lake().root() + "):");
     for (TableId table : env.lake().tablesUnderRoot()) {
@@ -137,6 +161,10 @@ public final class DemoCommand implements Callable<Integer> {
     report.add(
         "  ./sluice sql \"SELECT table_name, constraint, status, metric_value FROM sluice.data_quality\"");
     report.add("  ./sluice sql \"SELECT * FROM sluice.training_churn LIMIT 5\"");
+    report.add(
+        "  ./sluice sql \"SELECT model_name, alias, from_version, to_version, action, reason FROM sluice.deployments\"");
+    report.add(
+        "  ./sluice sql \"SELECT column_name, bin_index, bin_lower, bin_upper, category, bin_share FROM sluice.model_baselines\"");
   }
 
   private static JobRunner.Outcome check(String stage, JobRunner.Outcome outcome) {

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -36,7 +37,7 @@ import org.apache.spark.sql.types.StructType;
  * starts at 1 and increments whenever its definition hash changes; the newest version of each
  * (group, feature) is the current definition.
  */
-final class FeatureRegistry {
+public final class FeatureRegistry {
   static final StructType SCHEMA =
       createStructType(
           List.of(
@@ -55,7 +56,31 @@ final class FeatureRegistry {
               createStructField("run_id", StringType, false),
               createStructField("registered_ts", TimestampType, false)));
 
+  /** The newest definition version of a feature. */
+  public record Definition(int version, String definitionHash, String dtype) {}
+
   private FeatureRegistry() {}
+
+  /** The newest definition of every feature in {@code registry}, keyed by {@code group.feature}. */
+  public static Map<String, Definition> current(Dataset<Row> registry) {
+    Map<String, Definition> newest = new HashMap<>();
+    for (Row r :
+        registry
+            .select(
+                col("feature_group"),
+                col("feature"),
+                col("version"),
+                col("definition_hash"),
+                col("dtype"))
+            .collectAsList()) {
+      String key = r.getString(0) + "." + r.getString(1);
+      Definition seen = newest.get(key);
+      if (seen == null || r.getInt(2) > seen.version()) {
+        newest.put(key, new Definition(r.getInt(2), r.getString(3), r.getString(4)));
+      }
+    }
+    return newest;
+  }
 
   /**
    * Records new and changed definitions in one commit; returns the current version of every
@@ -67,16 +92,12 @@ final class FeatureRegistry {
     Map<String, Integer> versions = new HashMap<>();
     Map<String, String> hashes = new HashMap<>();
     if (lake.exists(SluiceTables.FEATURE_REGISTRY)) {
-      for (Row r :
-          lake.read(SluiceTables.FEATURE_REGISTRY)
-              .select(col("feature_group"), col("feature"), col("version"), col("definition_hash"))
-              .collectAsList()) {
-        String key = r.getString(0) + "." + r.getString(1);
-        if (r.getInt(2) > versions.getOrDefault(key, 0)) {
-          versions.put(key, r.getInt(2));
-          hashes.put(key, r.getString(3));
-        }
-      }
+      current(lake.read(SluiceTables.FEATURE_REGISTRY))
+          .forEach(
+              (key, definition) -> {
+                versions.put(key, definition.version());
+                hashes.put(key, definition.definitionHash());
+              });
     }
     List<Row> changed = new ArrayList<>();
     for (FeatureGroup group : groups) {

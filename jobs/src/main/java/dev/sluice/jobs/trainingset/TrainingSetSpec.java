@@ -52,7 +52,7 @@ public record TrainingSetSpec(
   }
 
   /** The spec in {@code sluice.models.<model>.training-set}. */
-  static TrainingSetSpec fromModel(ConfigReader sluice, String model) {
+  public static TrainingSetSpec fromModel(ConfigReader sluice, String model) {
     String key = "models." + model + ".training-set";
     if (!sluice.has(key)) {
       throw PipelineErrors.missingConfig(

@@ -1,0 +1,50 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.jobs.train;
+
+import static org.apache.spark.ml.functions.vector_to_array;
+import static org.apache.spark.sql.functions.col;
+
+import dev.sluice.model.BinaryMetrics;
+import dev.sluice.model.ModelEvaluation;
+import dev.sluice.model.RegressionMetrics;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * A model's holdout evaluation: the scored holdout (with {@link #SCORE}: P(label = 1) for binary
+ * classification, the prediction for regression) and its metrics.
+ *
+ * @param calibration the calibration bins of a binary model (empty for regression)
+ */
+record Evaluation(Dataset<Row> scored, Map<String, Double> metrics, List<?> calibration) {
+  /** The model's score column on the scored holdout. */
+  static final String SCORE = "_score";
+
+  static Evaluation of(TrainSpec spec, PipelineModel model, Dataset<Row> holdout) {
+    Dataset<Row> transformed = model.transform(holdout);
+    if (spec.task() == Task.BINARY_CLASSIFICATION) {
+      Dataset<Row> scored =
+          transformed.withColumn(
+              SCORE, vector_to_array(col(ModelPipelines.PROBABILITY), "float64").getItem(1));
+      BinaryMetrics m =
+          ModelEvaluation.binary(
+              scored, ModelPipelines.LABEL, SCORE, spec.threshold(), spec.calibrationBins());
+      return new Evaluation(scored, m.asMetrics(), m.calibration());
+    }
+    Dataset<Row> scored = transformed.withColumn(SCORE, col(ModelPipelines.PREDICTION));
+    RegressionMetrics m = ModelEvaluation.regression(scored, ModelPipelines.LABEL, SCORE);
+    return new Evaluation(scored, m.asMetrics(), List.of());
+  }
+
+  /** The name of the score column in {@code predictions} and {@code model_baselines}. */
+  static String scoreColumn(Task task) {
+    return task == Task.BINARY_CLASSIFICATION ? "probability" : "prediction";
+  }
+}
