@@ -228,6 +228,45 @@ class ITSparkSubmit {
     assertThat(sql.stdout().trim()).isEqualTo("{\"pins\":3,\"runs\":2}");
   }
 
+  @Test
+  void trainsAndRegistersAModelThroughSparkSubmit() throws Exception {
+    Path lake = work.resolve("pipeline");
+    String date = TinyLake.END.toString();
+    List<List<String>> jobs =
+        List.of(
+            List.of("sample-data"),
+            List.of("snapshot", "--date", date),
+            List.of(
+                "features", "build", "--from", TinyLake.START.plusDays(6).toString(), "--to", date),
+            List.of("training-set", "build", "--model", "churn", "--date", date),
+            List.of("train", "--model", "churn", "--date", date));
+    Result train = null;
+    for (List<String> job : jobs) {
+      List<String> args = new ArrayList<>(TinyLake.args(lake, job.toArray(String[]::new)));
+      args.add("-Dsluice.sample.customers=400"); // a holdout with both classes
+      args.add("-Dsluice.models.churn.gate.minimums.auc_roc=0");
+      train = submit(args);
+      assertThat(train.exitCode()).as(String.join(" ", job) + ": " + train.log()).isZero();
+    }
+    JsonNode metrics = train.summary().path("metrics");
+    assertThat(metrics.path("model_version").asLong()).isEqualTo(1);
+    assertThat(metrics.path("digest").asText()).startsWith("sha256:");
+    Result sql =
+        submit(
+            TinyLake.args(
+                lake,
+                "sql",
+                "SELECT alias, to_version, digest FROM sluice.deployments",
+                "--format",
+                "json"));
+    assertThat(sql.exitCode()).as(sql.log()).isZero();
+    assertThat(sql.stdout().trim())
+        .isEqualTo(
+            "{\"alias\":\"champion\",\"to_version\":1,\"digest\":\""
+                + metrics.path("digest").asText()
+                + "\"}");
+  }
+
   private static Result submit(List<String> sluiceArgs) throws Exception {
     Path out = Files.createTempFile(work, "stdout", ".txt");
     Path err = Files.createTempFile(work, "stderr", ".txt");
