@@ -34,14 +34,17 @@ import java.util.TreeMap;
  *       dropped, and re-serialized compactly with object keys sorted at every level; the lines are
  *       joined with {@code \n}. Its canonical path is its path; its hash is the SHA-256 of that
  *       text.
- *   <li>A <em>data file</em> (any other file whose name starts with {@code part-}) is hashed as raw
- *       bytes, except in a tree ensemble's {@code treesMetadata} directory, whose Parquet rows
- *       embed each tree's metadata JSON: there the hash is over the rows, each rendered as a JSON
- *       object with sorted keys (column name to the list of its values' text; the {@code metadata}
- *       column as its JSON without the top-level {@code timestamp} and the tree's random {@code
- *       uid}), sorted and joined with {@code \n}. Its canonical path is its directory's path plus
- *       {@code /part-<i>}, where {@code i} is its 0-based index among that directory's data files
- *       sorted by hash.
+ *   <li>A <em>data file</em> (any other file whose name starts with {@code part-}) is hashed by its
+ *       content, not its bytes (two writes of the same rows can differ in Parquet's footer): a
+ *       Parquet file as its schema line followed by one line per row in file order, in parquet-mr's
+ *       exact text rendering ({@link ParquetRows}); in a tree ensemble's {@code treesMetadata}
+ *       directory, whose rows embed each tree's metadata JSON, the hash is over the rows, each
+ *       rendered as a JSON object with sorted keys (column name to the list of its values' text;
+ *       the {@code metadata} column as its JSON without the top-level {@code timestamp} and the
+ *       tree's random {@code uid}), sorted and joined with {@code \n}. A data file that is not
+ *       Parquet is hashed as raw bytes. Its canonical path is its directory's path plus {@code
+ *       /part-<i>}, where {@code i} is its 0-based index among that directory's data files sorted
+ *       by hash.
  *   <li>Any other file is hashed as raw bytes under its own path.
  *   <li>The digest is {@code sha256:} plus the hex SHA-256 of the UTF-8 text made of one line
  *       {@code <canonical path>\t<hex hash>\n} per file, sorted by canonical path.
@@ -85,7 +88,9 @@ final class ModelDigest {
         String hash =
             isIn(parent, TreesMetadata.DIR)
                 ? Checksums.sha256(TreesMetadata.canonical(file))
-                : Checksums.sha256(file);
+                : ParquetRows.isParquet(file)
+                    ? Checksums.sha256(ParquetRows.canonical(file))
+                    : Checksums.sha256(file);
         dataHashesByDir.computeIfAbsent(parent, d -> new ArrayList<>()).add(hash);
       } else {
         hashes.put(relative, Checksums.sha256(file));

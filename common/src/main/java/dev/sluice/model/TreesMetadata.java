@@ -5,8 +5,6 @@
  */
 package dev.sluice.model;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.schema.GroupType;
 
 /**
@@ -37,16 +33,7 @@ final class TreesMetadata {
    * sorted and joined with {@code \n}, UTF-8.
    */
   static byte[] canonical(Path file) {
-    List<String> rows = new ArrayList<>();
-    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.toUri());
-    try (ParquetReader<Group> reader =
-        ParquetReader.builder(new GroupReadSupport(), path).build()) {
-      for (Group row = reader.read(); row != null; row = reader.read()) {
-        rows.add(canonicalRow(row));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
-    }
+    List<String> rows = ParquetRows.rows(file, TreesMetadata::canonicalRow);
     return String.join("\n", rows.stream().sorted().toList()).getBytes(StandardCharsets.UTF_8);
   }
 

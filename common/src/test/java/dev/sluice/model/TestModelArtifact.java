@@ -113,6 +113,50 @@ class TestModelArtifact extends SparkTestBase {
   }
 
   @Test
+  void dataFilesCountByTheirRowsNotTheirParquetEncoding() throws IOException {
+    Dataset<Row> rows =
+        spark.sql("SELECT id, CAST(id AS DOUBLE) / 3 AS x, array(4, 4, 6) AS sizes FROM range(50)");
+    Path snappy = copyOfModelWithData(rows, "snappy", "true");
+    Path gzip = copyOfModelWithData(rows, "gzip", "false");
+    Path changed = copyOfModelWithData(rows.where("id <> 7"), "snappy", "true");
+    assertThat(ModelArtifact.digestOf(gzip)).isEqualTo(ModelArtifact.digestOf(snappy));
+    assertThat(ModelArtifact.digestOf(changed)).isNotEqualTo(ModelArtifact.digestOf(snappy));
+  }
+
+  /** The shared model's sparkml/ with its first stage's data replaced by {@code rows}. */
+  private Path copyOfModelWithData(Dataset<Row> rows, String codec, String dictionary)
+      throws IOException {
+    Path copy = work.resolve(codec + dictionary + rows.count());
+    Path source = artifact.dir().resolve(ModelArtifact.MODEL_DATA);
+    try (var files = Files.walk(source)) {
+      for (Path p : files.toList()) {
+        Path target = copy.resolve(source.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    Path data;
+    try (var dirs = Files.walk(copy.resolve("stages"))) {
+      data = dirs.filter(p -> p.getFileName().toString().equals("data")).findFirst().orElseThrow();
+    }
+    try (var old = Files.list(data)) {
+      for (Path p : old.toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(data);
+    rows.coalesce(1)
+        .write()
+        .option("compression", codec)
+        .option("parquet.enable.dictionary", dictionary)
+        .parquet(data.toUri().toString());
+    return copy;
+  }
+
+  @Test
   void anotherRegParamChangesTheDigest() {
     ModelArtifact other = ModelArtifact.write(fit("lr", 0.5), work.resolve("m"), info("r", 1L));
 

@@ -136,8 +136,20 @@ public final class DemoCommand implements Callable<Integer> {
             model.get("f1")));
     report.add(
         "  Validation gate: "
-            + train.result().decision().map(d -> d.action() + ": " + d.reason()).orElse("none")
+            + model.get("gate")
+            + train
+                .result()
+                .decision()
+                .map(d -> "; " + d.action() + ": " + d.reason())
+                .orElse("; version already holds alias " + model.get("alias"))
             + ".");
+    report.add(
+        String.format(
+            "  In the registry (./sluice registry serve, then GET http://127.0.0.1:5000/api/2.0/"
+                + "mlflow/...): registered-models/get?name=%1$s (aliases), model-versions/get?"
+                + "name=%1$s&version=%2$s (digest tags), artifacts/list?run_id=%3$s&path=model"
+                + " (MLmodel, manifest.json, sparkml).",
+            DEMO_MODEL, model.get("model_version"), model.get("mlflow_run_id")));
     report.add("");
     report.add("Tables in the lakehouse (" + env.config().lake().root() + "):");
     for (TableId table : env.lake().tablesUnderRoot()) {

@@ -101,11 +101,11 @@ final class Gate {
           .note(
               String.format(
                   "version %d passed the gate and already holds its alias", version.version()));
-      result.decide(
-          new Decision(
-              "none",
-              "version " + version.version() + " passed the gate; it already holds an alias"),
-          0);
+      // No alias moves, so no decision: a rerun that reproduced an aliased version.
+      registry
+          .getModelVersion(model, version.version())
+          .aliases()
+          .forEach(alias -> result.metric("alias", alias));
       return;
     }
     result.output(Deployments.apply(registry, env.lake(), env.run(), List.of(move.get())));
