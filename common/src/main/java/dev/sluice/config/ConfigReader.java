@@ -121,6 +121,21 @@ public final class ConfigReader {
     return value;
   }
 
+  /** A finite number at least 0 (e.g. a PSI threshold, which may exceed 1). */
+  public double nonNegativeDouble(String key) {
+    requirePresent(key, "a number >= 0");
+    double value;
+    try {
+      value = config.getDouble(key);
+    } catch (ConfigException.WrongType e) {
+      throw PipelineErrors.invalidConfig(path(key), render(key), "must be a number >= 0");
+    }
+    if (!(value >= 0.0) || Double.isInfinite(value)) {
+      throw PipelineErrors.invalidConfig(path(key), value, "must be a finite number >= 0");
+    }
+    return value;
+  }
+
   public LocalDate date(String key) {
     String value = string(key);
     try {

@@ -115,6 +115,25 @@ final class MlflowFiles {
     writeYaml(dir.resolve(MLMODEL), mlModel);
   }
 
+  /** The input column names of the MLmodel's signature, in order. */
+  static List<String> inputColumns(Path dir) {
+    try {
+      Map<?, ?> mlModel = YAML.readValue(dir.resolve(MLMODEL).toFile(), Map.class);
+      Object signature = mlModel.get("signature");
+      if (!(signature instanceof Map<?, ?> sig) || !(sig.get("inputs") instanceof String inputs)) {
+        throw new IllegalStateException("MLmodel has no signature inputs");
+      }
+      List<String> names = new ArrayList<>();
+      for (Object spec : JSON.readValue(inputs, List.class)) {
+        names.add(String.valueOf(((Map<?, ?>) spec).get("name")));
+      }
+      return List.copyOf(names);
+    } catch (IOException | RuntimeException e) {
+      throw dev.sluice.error.PipelineErrors.artifactInvalid(
+          dir.toString(), "its MLmodel signature cannot be read: " + e.getMessage());
+    }
+  }
+
   /** MLflow's column-based schema: a JSON list of {@code {"type", "name", "required"}}. */
   static String columnSpecs(StructType columns) {
     List<Map<String, Object>> specs = new ArrayList<>();

@@ -137,6 +137,11 @@ public final class ModelArtifact {
     return PipelineModel.read().session(spark).load(dir.resolve(MODEL_DATA).toUri().toString());
   }
 
+  /** The columns the model reads: its MLmodel signature's inputs, in order. */
+  public List<String> inputColumns() {
+    return MlflowFiles.inputColumns(dir);
+  }
+
   /** {@code sha256:<hex>} of the canonical model content. */
   public String digest() {
     return digest;

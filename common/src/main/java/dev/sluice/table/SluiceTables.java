@@ -16,6 +16,9 @@ public final class SluiceTables {
   public static final TableId TRAINING_SETS = TableId.of("training_sets");
   public static final TableId MODEL_BASELINES = TableId.of("model_baselines");
   public static final TableId DEPLOYMENTS = TableId.of("deployments");
+  public static final TableId PREDICTIONS = TableId.of("predictions");
+  public static final TableId SCORING_INPUTS = TableId.of("scoring_inputs");
+  public static final TableId CANARY_ANALYSES = TableId.of("canary_analyses");
 
   /** Where rows failing a source's row-level checks go. */
   public static TableId quarantine(String source) {

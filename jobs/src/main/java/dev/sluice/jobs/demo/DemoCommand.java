@@ -9,6 +9,7 @@ import dev.sluice.config.SampleConfig;
 import dev.sluice.error.ErrorCode;
 import dev.sluice.error.PipelineErrors;
 import dev.sluice.job.JobResult;
+import dev.sluice.jobs.canary.CanaryCommand;
 import dev.sluice.jobs.cli.CommonOptions;
 import dev.sluice.jobs.cli.JobRunner;
 import dev.sluice.jobs.cli.JobRunner.JobEnv;
@@ -16,6 +17,7 @@ import dev.sluice.jobs.cli.JobRunner.JobSpec;
 import dev.sluice.jobs.features.FeaturesCommand;
 import dev.sluice.jobs.quality.QualityCommand;
 import dev.sluice.jobs.sample.SampleDataCommand;
+import dev.sluice.jobs.score.ScoreCommand;
 import dev.sluice.jobs.snapshot.SnapshotCommand;
 import dev.sluice.jobs.train.TrainCommand;
 import dev.sluice.jobs.trainingset.TrainingSetCommand;
@@ -42,7 +44,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the pipeline end to end on sample data: sample-data -> snapshot -> quality check",
-      "-> features build -> training-set build -> train (evaluate, register, validation gate).",
+      "-> features build -> training-set build -> train (champion) -> train (a challenger) ->",
+      "score the last days with a canary cohort -> canary analyze each day -> promote or abort.",
       "Rerunning adds no duplicate rows: each stage replaces its run key's output."
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -51,6 +54,15 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** The model of the demo (conf/models/churn.conf). */
   static final String DEMO_MODEL = "churn";
+
+  /** Days scored with the canary, and analyzed one window each. */
+  static final int CANARY_DAYS = 3;
+
+  /** The demo's challenger: the champion's model with another boosting schedule. */
+  static final Map<String, String> CHALLENGER_PARAMS =
+      Map.of(
+          "sluice.models.churn.train.params.maxIter", "40",
+          "sluice.models.churn.train.params.stepSize", "0.1");
 
   /** Feature rows start once a week of activity lies behind them. */
   static final int FEATURE_WARMUP_DAYS = 6;
@@ -83,7 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
     LocalDate date = sample.endDate();
 
     check("sample-data", SampleDataCommand.run(stages, common, customers, null, null, false));
-    check("snapshot", SnapshotCommand.run(stages, common, date, Map.of(), Map.of()));
+    JobRunner.Outcome snapshot =
+        check("snapshot", SnapshotCommand.run(stages, common, date, Map.of(), Map.of()));
     JobRunner.Outcome quality =
         check("quality", QualityCommand.Check.run(stages, common, date, Optional.empty()));
     // Features for every day with a week of history behind it: what training and scoring read.
@@ -102,6 +115,8 @@ public final class DemoCommand implements Callable<Integer> {
     if (train.exitCode() != 0 && train.exitCode() != ErrorCode.POLICY.exitCode()) {
       throw PipelineErrors.stageFailed("train", train.exitCode(), train.error().orElse(""));
     }
+
+    Canary canary = canary(env, stages, date, snapshotIdOf(snapshot));
 
     Object quarantined = quality.result().metrics().getOrDefault("quality.quarantined_rows", 0L);
     Object constraints = quality.result().metrics().getOrDefault("quality.constraints", 0);
@@ -150,6 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + "name=%1$s&version=%2$s (digest tags), artifacts/list?run_id=%3$s&path=model"
                 + " (MLmodel, manifest.json, sparkml).",
             DEMO_MODEL, model.get("model_version"), model.get("mlflow_run_id")));
+    report.addAll(canary.report());
     report.add("");
     report.add("Tables in the lakehouse (" + env.config().lake().root() + "):");
     for (TableId table : env.lake().tablesUnderRoot()) {
@@ -177,6 +193,77 @@ public final class DemoCommand implements Callable<Integer> {
         "  ./sluice sql \"SELECT model_name, alias, from_version, to_version, action, reason FROM sluice.deployments\"");
     report.add(
         "  ./sluice sql \"SELECT column_name, bin_index, bin_lower, bin_upper, category, bin_share FROM sluice.model_baselines\"");
+    report.add(
+        "  ./sluice sql \"SELECT score_date, model_version, cohort, count(*) FROM sluice.predictions GROUP BY 1, 2, 3 ORDER BY 1, 2\"");
+    report.add(
+        "  ./sluice sql \"SELECT window_end, metric, champion_value, challenger_value, outcome, decision FROM sluice.canary_analyses\"");
+  }
+
+  /** What the canary part of the demo did, as report lines. */
+  record Canary(List<String> report) {}
+
+  /**
+   * A challenger (another boosting schedule) trained against the champion, the last {@link
+   * #CANARY_DAYS} days scored with it on the canary cohort, and each day analyzed: the policy
+   * promotes after that many successful windows, or aborts on a failed one.
+   */
+  private Canary canary(JobEnv env, JobRunner stages, LocalDate date, Optional<String> snapshotId) {
+    List<String> lines = new ArrayList<>();
+    Map<String, String> overrides = new java.util.LinkedHashMap<>(common.overrides());
+    overrides.putAll(CHALLENGER_PARAMS);
+    JobRunner.Outcome challenger =
+        TrainCommand.run(
+            stages,
+            CommonOptions.of(common.confFile(), overrides),
+            DEMO_MODEL,
+            date,
+            Optional.empty());
+    lines.add(
+        String.format(
+            "  Challenger (%s): version %s, auc_roc %s; %s.",
+            CHALLENGER_PARAMS,
+            challenger.result().metrics().get("model_version"),
+            challenger.result().metrics().get("auc_roc"),
+            challenger
+                .result()
+                .decision()
+                .map(d -> d.action() + ": " + d.reason())
+                .orElse(
+                    "passed the gate; already holds alias "
+                        + challenger.result().metrics().get("alias"))));
+    LocalDate first = date.minusDays(CANARY_DAYS - 1);
+    JobRunner.Outcome scored =
+        check("score", ScoreCommand.run(stages, common, DEMO_MODEL, first, date, Optional.empty()));
+    lines.add(
+        String.format(
+            "  Scoring %s..%s: %s (sluice.predictions, sluice.scoring_inputs).",
+            first, date, scored.result().orderedMetrics()));
+    for (LocalDate day = first; !day.isAfter(date); day = day.plusDays(1)) {
+      JobRunner.Outcome analysis =
+          CanaryCommand.Analyze.run(stages, common, DEMO_MODEL, day, snapshotId);
+      if (analysis.exitCode() != 0 && analysis.exitCode() != ErrorCode.POLICY.exitCode()) {
+        throw PipelineErrors.stageFailed(
+            "canary analyze", analysis.exitCode(), analysis.error().orElse(""));
+      }
+      String decision =
+          analysis
+              .result()
+              .decision()
+              .map(d -> d.action() + ": " + d.reason())
+              .orElse("no challenger to judge");
+      lines.add(
+          String.format(
+              "  Canary %s: %s -> %s.",
+              day, analysis.result().metrics().getOrDefault("window_outcome", "none"), decision));
+      if (analysis.result().decision().map(d -> !d.action().equals("hold")).orElse(true)) {
+        break;
+      }
+    }
+    return new Canary(lines);
+  }
+
+  private static Optional<String> snapshotIdOf(JobRunner.Outcome snapshot) {
+    return Optional.ofNullable(snapshot.result().metrics().get("snapshot_id")).map(String::valueOf);
   }
 
   private static JobRunner.Outcome check(String stage, JobRunner.Outcome outcome) {

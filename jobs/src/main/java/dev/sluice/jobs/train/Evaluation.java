@@ -5,11 +5,11 @@
  */
 package dev.sluice.jobs.train;
 
-import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 
 import dev.sluice.model.BinaryMetrics;
 import dev.sluice.model.ModelEvaluation;
+import dev.sluice.model.ModelOutputs;
 import dev.sluice.model.RegressionMetrics;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +30,7 @@ record Evaluation(Dataset<Row> scored, Map<String, Double> metrics, List<?> cali
   static Evaluation of(TrainSpec spec, PipelineModel model, Dataset<Row> holdout) {
     Dataset<Row> transformed = model.transform(holdout);
     if (spec.task() == Task.BINARY_CLASSIFICATION) {
-      Dataset<Row> scored =
-          transformed.withColumn(
-              SCORE, vector_to_array(col(ModelPipelines.PROBABILITY), "float64").getItem(1));
+      Dataset<Row> scored = transformed.withColumn(SCORE, ModelOutputs.positiveProbability());
       BinaryMetrics m =
           ModelEvaluation.binary(
               scored, ModelPipelines.LABEL, SCORE, spec.threshold(), spec.calibrationBins());

@@ -17,13 +17,10 @@ import static org.apache.spark.sql.types.DataTypes.createStructField;
 import static org.apache.spark.sql.types.DataTypes.createStructType;
 
 import dev.sluice.error.PipelineErrors;
-import dev.sluice.features.FeatureDefinitions;
-import dev.sluice.features.FeatureGroup;
-import dev.sluice.features.FeatureSource;
-import dev.sluice.features.FeatureTransforms;
 import dev.sluice.features.PointInTimeJoin;
 import dev.sluice.job.JobResult;
 import dev.sluice.jobs.cli.JobRunner.JobEnv;
+import dev.sluice.jobs.features.FeatureRetrieval;
 import dev.sluice.jobs.quality.QualityRunner;
 import dev.sluice.snapshot.SnapshotSet;
 import dev.sluice.table.DeltaWriter;
@@ -33,14 +30,12 @@ import dev.sluice.table.TableId;
 import dev.sluice.table.TableVersion;
 import java.sql.Date;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -79,9 +74,6 @@ final class TrainingSetBuilder {
 
   void build(TrainingSetSpec spec, SnapshotSet pins, LocalDate date, JobResult result) {
     Lakehouse lake = env.lake();
-    Map<String, FeatureGroup> groups =
-        FeatureDefinitions.parse(env.config().reader()).stream()
-            .collect(Collectors.toMap(FeatureGroup::name, g -> g));
     TableVersion observationVersion;
     Dataset<Row> observations;
     TableId observationTable = TableId.of(spec.observations());
@@ -118,62 +110,13 @@ final class TrainingSetBuilder {
                     .toArray(org.apache.spark.sql.Column[]::new))
             .withColumn(spec.timestamp(), col(spec.timestamp()).cast("timestamp"));
 
-    Map<String, List<String>> byGroup = new LinkedHashMap<>();
-    for (String f : spec.features()) {
-      String[] parts = f.split("\\.");
-      FeatureGroup group = groups.get(parts[0]);
-      if (group == null || group.features().stream().noneMatch(d -> d.name().equals(parts[1]))) {
-        throw PipelineErrors.invalidArgument(
-            "--features", f, "is not a feature of sluice.features.groups");
-      }
-      byGroup.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(parts[1]);
-    }
-    List<FeatureSource> sources = new ArrayList<>();
-    List<String> featureTables = new ArrayList<>();
-    Map<String, String> hashes = new LinkedHashMap<>();
-    for (Map.Entry<String, List<String>> e : byGroup.entrySet()) {
-      FeatureGroup group = groups.get(e.getKey());
-      TableId table = TableId.of(group.tableName());
-      if (!lake.exists(table)) {
-        throw PipelineErrors.upstreamMissing(
-            String.format(
-                "Feature table %s does not exist (run `sluice features build --date %s`)",
-                table, date));
-      }
-      if (group.entityKeys().size() != 1) {
-        throw PipelineErrors.invalidArgument(
-            "--features", e.getKey(), "groups with several entity keys need a model conf mapping");
-      }
-      TableVersion version = lake.latest(table);
-      Dataset<Row> rows = lake.readAt(table, version.version());
-      List<String> stale =
-          rows
-              .where(col(FeatureTransforms.DEFINITION_HASH).notEqual(lit(group.groupHash())))
-              .select(FeatureTransforms.DEFINITION_HASH)
-              .distinct()
-              .collectAsList()
-              .stream()
-              .map(r -> r.getString(0))
-              .toList();
-      if (!stale.isEmpty()) {
-        throw PipelineErrors.upstreamMissing(
-            String.format(
-                "%s@%s holds rows built under definition hash %s, but %s is now defined as %s"
-                    + " (rebuild it: `sluice features build --from <first day> --to %s`)",
-                table, version.version(), stale, group.name(), group.groupHash(), date));
-      }
-      result.input(version);
-      featureTables.add(version.toString());
-      hashes.put(group.name(), group.groupHash());
-      sources.add(
-          FeatureSource.of(
-                  group.name(), rows, group.entityKeys(), FeatureTransforms.EVENT_TS, e.getValue())
-              .withObservationKeys(List.of(spec.entity()))
-              .withTtl(Duration.ofDays(group.ttlDays()))
-              .withTiebreak(List.of("_run_id")));
-    }
+    FeatureRetrieval retrieval =
+        FeatureRetrieval.of(env, spec.features(), spec.entity(), date, result);
+    List<String> featureTables = retrieval.featureTables();
+    Map<String, String> hashes = new LinkedHashMap<>(retrieval.definitionHashes());
     Dataset<Row> joined =
-        PointInTimeJoin.join(obs, spec.timestamp(), sources)
+        retrieval
+            .join(obs, spec.timestamp())
             .withColumn("_training_set_id", lit(env.run().runId()));
     TableId out = TableId.of(spec.out());
     TableVersion written =

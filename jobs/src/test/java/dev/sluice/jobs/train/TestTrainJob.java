@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.RegistryConfig;
 import dev.sluice.jobs.CliRun;
+import dev.sluice.jobs.ModelLake;
 import dev.sluice.jobs.TinyLake;
 import dev.sluice.jobs.registry.Registries;
 import dev.sluice.model.ModelArtifact;
@@ -48,33 +49,18 @@ import org.mlflow.tracking.MlflowClient;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TestTrainJob extends SparkTestBase {
-  private static final String DATE = TinyLake.END.toString();
+  private static final String DATE = ModelLake.DATE;
   private static Path root;
   private static RegistryServer server;
   private static MlflowClient mlflow;
 
-  /** Enough customers that the holdout holds both classes. */
-  private static final String CUSTOMERS = "-Dsluice.sample.customers=400";
-
   @BeforeAll
   static void buildTrainingSet() {
-    root = TinyLake.newRoot("train");
-    run("sample-data");
-    run("snapshot", "--date", DATE);
-    run("features", "build", "--from", TinyLake.START.plusDays(6).toString(), "--to", DATE);
-    run("training-set", "build", "--model", "churn", "--date", DATE);
+    root = ModelLake.withTrainingSet("train");
   }
 
-  private static void run(String... args) {
-    CliRun result = execute(List.of(args));
-    assertThat(result.exitCode()).as(String.join(" ", args) + ": " + result.stderr()).isZero();
-  }
-
-  /** The tiny lake's command line with more customers (the last -D of a key wins). */
   private static CliRun execute(List<String> args) {
-    List<String> all = new ArrayList<>(TinyLake.args(root, args.toArray(String[]::new)));
-    all.add(CUSTOMERS);
-    return CliRun.execute(all);
+    return CliRun.execute(ModelLake.args(root, args.toArray(String[]::new)));
   }
 
   @AfterAll
@@ -107,9 +93,7 @@ class TestTrainJob extends SparkTestBase {
   /** Gate settings every test run passes unless it overrides them. */
   private static CliRun train(String... overrides) {
     List<String> args = new ArrayList<>(List.of("train", "--model", "churn", "--date", DATE));
-    args.add("-Dsluice.models.churn.gate.minimums.auc_roc=0");
-    args.add("-Dsluice.models.churn.gate.maximums.log_loss=100");
-    args.add("-Dsluice.models.churn.gate.max-regression.auc_roc=1");
+    args.addAll(ModelLake.permissiveGate());
     args.addAll(List.of(overrides));
     return execute(args);
   }

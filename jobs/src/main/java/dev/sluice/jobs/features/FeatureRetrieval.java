@@ -1,0 +1,125 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.jobs.features;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.sluice.error.PipelineErrors;
+import dev.sluice.features.FeatureDefinitions;
+import dev.sluice.features.FeatureGroup;
+import dev.sluice.features.FeatureSource;
+import dev.sluice.features.FeatureTransforms;
+import dev.sluice.features.PointInTimeJoin;
+import dev.sluice.job.JobResult;
+import dev.sluice.jobs.cli.JobRunner.JobEnv;
+import dev.sluice.table.Lakehouse;
+import dev.sluice.table.TableId;
+import dev.sluice.table.TableVersion;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Feature values as of a timestamp, for training sets and for scoring alike: each named {@code
+ * group.feature} is read from its group's feature table at the version current when the job starts
+ * (refused when built under another definition hash), and attached to observation rows with {@link
+ * PointInTimeJoin} within the group's TTL. The output columns are {@code group__feature}.
+ *
+ * @param featureTables the tables read, as {@code table@version}
+ * @param definitionHashes the definition hash of each group read
+ */
+public record FeatureRetrieval(
+    List<FeatureSource> sources, List<String> featureTables, Map<String, String> definitionHashes) {
+
+  /**
+   * The sources of {@code features} for observations keyed by {@code entity}; records each table
+   * version read in {@code result}.
+   *
+   * @param date the logical date, for the messages naming the command that rebuilds a table
+   */
+  public static FeatureRetrieval of(
+      JobEnv env, List<String> features, String entity, LocalDate date, JobResult result) {
+    Lakehouse lake = env.lake();
+    Map<String, FeatureGroup> groups =
+        FeatureDefinitions.parse(env.config().reader()).stream()
+            .collect(Collectors.toMap(FeatureGroup::name, g -> g));
+    Map<String, List<String>> byGroup = new LinkedHashMap<>();
+    for (String f : features) {
+      String[] parts = f.split("\\.");
+      FeatureGroup group = groups.get(parts[0]);
+      if (group == null || group.features().stream().noneMatch(d -> d.name().equals(parts[1]))) {
+        throw PipelineErrors.invalidArgument(
+            "--features", f, "is not a feature of sluice.features.groups");
+      }
+      byGroup.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(parts[1]);
+    }
+    List<FeatureSource> sources = new ArrayList<>();
+    List<String> featureTables = new ArrayList<>();
+    Map<String, String> hashes = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> e : byGroup.entrySet()) {
+      FeatureGroup group = groups.get(e.getKey());
+      TableId table = TableId.of(group.tableName());
+      if (!lake.exists(table)) {
+        throw PipelineErrors.upstreamMissing(
+            String.format(
+                "Feature table %s does not exist (run `sluice features build --date %s`)",
+                table, date));
+      }
+      if (group.entityKeys().size() != 1) {
+        throw PipelineErrors.invalidArgument(
+            "--features", e.getKey(), "groups with several entity keys need a model conf mapping");
+      }
+      TableVersion version = lake.latest(table);
+      Dataset<Row> rows = lake.readAt(table, version.version());
+      List<String> stale =
+          rows
+              .where(col(FeatureTransforms.DEFINITION_HASH).notEqual(lit(group.groupHash())))
+              .select(FeatureTransforms.DEFINITION_HASH)
+              .distinct()
+              .collectAsList()
+              .stream()
+              .map(r -> r.getString(0))
+              .toList();
+      if (!stale.isEmpty()) {
+        throw PipelineErrors.upstreamMissing(
+            String.format(
+                "%s@%s holds rows built under definition hash %s, but %s is now defined as %s"
+                    + " (rebuild it: `sluice features build --from <first day> --to %s`)",
+                table, version.version(), stale, group.name(), group.groupHash(), date));
+      }
+      result.input(version);
+      featureTables.add(version.toString());
+      hashes.put(group.name(), group.groupHash());
+      sources.add(
+          FeatureSource.of(
+                  group.name(), rows, group.entityKeys(), FeatureTransforms.EVENT_TS, e.getValue())
+              .withObservationKeys(List.of(entity))
+              .withTtl(Duration.ofDays(group.ttlDays()))
+              .withTiebreak(List.of("_run_id")));
+    }
+    return new FeatureRetrieval(
+        List.copyOf(sources),
+        List.copyOf(featureTables),
+        java.util.Collections.unmodifiableMap(hashes));
+  }
+
+  /** The observations with the feature values valid at their {@code timestamp} column. */
+  public Dataset<Row> join(Dataset<Row> observations, String timestamp) {
+    return PointInTimeJoin.join(observations, timestamp, sources);
+  }
+
+  /** The column a feature {@code group.feature} gets in joined rows. */
+  public static String column(String feature) {
+    return feature.replace(".", "__");
+  }
+}

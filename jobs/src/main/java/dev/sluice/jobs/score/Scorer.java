@@ -1,0 +1,309 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.jobs.score;
+
+import static dev.sluice.jobs.score.PredictionRecords.CANARY;
+import static dev.sluice.jobs.score.PredictionRecords.CHAMPION;
+import static dev.sluice.jobs.score.PredictionRecords.COHORT;
+import static dev.sluice.jobs.score.PredictionRecords.MODEL_NAME;
+import static dev.sluice.jobs.score.PredictionRecords.MODEL_VERSION;
+import static dev.sluice.jobs.score.PredictionRecords.PREDICTION;
+import static dev.sluice.jobs.score.PredictionRecords.PROBABILITY;
+import static dev.sluice.jobs.score.PredictionRecords.RUN_ID;
+import static dev.sluice.jobs.score.PredictionRecords.SCORED_TS;
+import static dev.sluice.jobs.score.PredictionRecords.SCORE_DATE;
+import static dev.sluice.jobs.score.PredictionRecords.SERVED;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import dev.sluice.error.PipelineErrors;
+import dev.sluice.job.JobResult;
+import dev.sluice.jobs.cli.JobRunner.JobEnv;
+import dev.sluice.jobs.features.FeatureRetrieval;
+import dev.sluice.jobs.quality.QualityRunner;
+import dev.sluice.model.EntityBuckets;
+import dev.sluice.model.LocalFiles;
+import dev.sluice.model.ModelArtifact;
+import dev.sluice.model.ModelOutputs;
+import dev.sluice.model.ModelTags;
+import dev.sluice.model.RegisteredArtifacts;
+import dev.sluice.registry.ModelRegistry;
+import dev.sluice.registry.ModelVersion;
+import dev.sluice.snapshot.SnapshotSet;
+import dev.sluice.table.DeltaWriter;
+import dev.sluice.table.SluiceTables;
+import dev.sluice.table.TableId;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code sluice score}: the population of each score date gets its feature values as of that date
+ * through the same {@link FeatureRetrieval} that builds training sets, a cohort by entity hash, and
+ * predictions from the champion and (when there is one) the challenger, each loaded once and
+ * verified against its validated digest; {@code predictions} and {@code scoring_inputs} are
+ * replaced for (model, score dates) in one commit each.
+ */
+final class Scorer {
+  private static final Logger LOG = LoggerFactory.getLogger(Scorer.class);
+  private static final String SCORE_TS = "_score_ts";
+
+  private final JobEnv env;
+
+  Scorer(JobEnv env) {
+    this.env = env;
+  }
+
+  /** A registered version with its verified, loaded model. */
+  record Loaded(ModelVersion version, ModelArtifact artifact, PipelineModel model) {}
+
+  void score(
+      ScoreSpec spec,
+      String entity,
+      LocalDate from,
+      LocalDate to,
+      SnapshotSet pins,
+      JobResult result) {
+    ModelRegistry registry = env.registry();
+    Path work = LocalFiles.tempDirectory("sluice-score-");
+    try {
+      Loaded champion =
+          load(
+              registry
+                  .versionByAlias(spec.model(), ModelTags.CHAMPION)
+                  .orElseThrow(
+                      () ->
+                          PipelineErrors.upstreamMissing(
+                              String.format(
+                                  "Model %s has no champion in the registry at %s (run `sluice"
+                                      + " train --model %s --date %s`)",
+                                  spec.model(), registry.location(), spec.model(), to))),
+              work,
+              result);
+      Optional<Loaded> challenger =
+          registry
+              .versionByAlias(spec.model(), ModelTags.CHALLENGER)
+              .map(v -> load(v, work, result));
+      Set<String> columns = new LinkedHashSet<>(champion.artifact().inputColumns());
+      challenger.ifPresent(c -> columns.addAll(c.artifact().inputColumns()));
+      List<String> features = columns.stream().map(c -> c.replaceFirst("__", ".")).toList();
+
+      Dataset<Row> population = population(spec, entity, from, to, pins, result);
+      FeatureRetrieval retrieval = FeatureRetrieval.of(env, features, entity, to, result);
+      Dataset<Row> inputs =
+          retrieval
+              .join(population, SCORE_TS)
+              .drop(SCORE_TS)
+              .withColumn(
+                  COHORT,
+                  when(
+                          EntityBuckets.below(
+                              col(entity), spec.canarySalt(), spec.canaryBasisPoints()),
+                          lit(CANARY))
+                      .otherwise(lit(CHAMPION)));
+      if (spec.partitions() > 0) {
+        inputs = inputs.repartition(spec.partitions());
+      }
+      inputs = inputs.persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        write(spec, entity, List.copyOf(columns), inputs, champion, challenger, from, to, result);
+      } finally {
+        inputs.unpersist();
+      }
+    } finally {
+      try {
+        LocalFiles.deleteRecursively(work);
+      } catch (IOException e) {
+        LOG.warn("Cannot delete the scratch directory {}", work, e);
+      }
+    }
+  }
+
+  private Loaded load(ModelVersion version, Path work, JobResult result) {
+    if (!version.tags().containsKey(ModelTags.VALIDATED_DIGEST)) {
+      throw PipelineErrors.policyRefused(
+          String.format("Scoring with %s version %d", version.name(), version.version()),
+          "it never passed the validation gate (no "
+              + ModelTags.VALIDATED_DIGEST
+              + " tag); only validated versions hold champion or challenger");
+    }
+    ModelArtifact artifact = RegisteredArtifacts.fetch(env.registry(), version, work);
+    result.modelInput(version.name(), version.version());
+    return new Loaded(version, artifact, artifact.load(env.spark()));
+  }
+
+  /** Entities to score per date, with the date and the as-of timestamp of their features. */
+  private Dataset<Row> population(
+      ScoreSpec spec,
+      String entity,
+      LocalDate from,
+      LocalDate to,
+      SnapshotSet pins,
+      JobResult result) {
+    TableId table = TableId.of(spec.populationTable());
+    if (pins.pin(table).isEmpty()) {
+      throw PipelineErrors.invalidConfig(
+          "sluice.models." + spec.model() + ".score.population.table",
+          spec.populationTable(),
+          "must be a source table pinned by `sluice snapshot` (sluice.sources)");
+    }
+    QualityRunner quality = new QualityRunner(env);
+    quality.gate(pins, List.of(spec.populationTable()), result);
+    Dataset<Row> rows =
+        quality.validRows(spec.populationTable(), pins.read(env.lake(), table, result));
+    if (!List.of(rows.columns()).contains(spec.populationEntity())) {
+      throw PipelineErrors.invalidConfig(
+          "sluice.models." + spec.model() + ".score.population.entity",
+          spec.populationEntity(),
+          "is not a column of " + spec.populationTable());
+    }
+    Dataset<Row> all = null;
+    for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+      Column condition = expr(spec.populationFilter().replace(":date", "DATE'" + day + "'"));
+      Dataset<Row> daily =
+          rows.where(condition)
+              .select(col(spec.populationEntity()).as(entity))
+              .distinct()
+              .withColumn(SCORE_DATE, lit(Date.valueOf(day)));
+      all = all == null ? daily : all.unionByName(daily);
+    }
+    return all.withColumn(SCORE_TS, col(SCORE_DATE).cast(DataTypes.TimestampType));
+  }
+
+  private void write(
+      ScoreSpec spec,
+      String entity,
+      List<String> featureColumns,
+      Dataset<Row> inputs,
+      Loaded champion,
+      Optional<Loaded> challenger,
+      LocalDate from,
+      LocalDate to,
+      JobResult result) {
+    boolean split = spec.mode() == ScoreSpec.Mode.SPLIT;
+    List<Dataset<Row>> predictions = new ArrayList<>();
+    List<Dataset<Row>> modelInputs = new ArrayList<>();
+    Dataset<Row> championRows =
+        challenger.isPresent() && split ? inputs.where(col(COHORT).equalTo(CHAMPION)) : inputs;
+    add(spec, entity, featureColumns, championRows, champion, true, predictions, modelInputs);
+    challenger.ifPresent(
+        c -> {
+          Dataset<Row> rows = split ? inputs.where(col(COHORT).equalTo(CANARY)) : inputs;
+          add(spec, entity, featureColumns, rows, c, split, predictions, modelInputs);
+        });
+    String where =
+        String.format(
+            "%s = '%s' AND %s >= DATE'%s' AND %s <= DATE'%s'",
+            MODEL_NAME, spec.model(), SCORE_DATE, from, SCORE_DATE, to);
+    Dataset<Row> allPredictions = predictions.stream().reduce(Dataset::unionByName).orElseThrow();
+    Dataset<Row> allInputs = modelInputs.stream().reduce(Dataset::unionByName).orElseThrow();
+    result.output(
+        env.stages()
+            .stage(
+                "predictions",
+                String.format(
+                    "score %s..%s with champion v%d%s (%s)",
+                    from,
+                    to,
+                    champion.version().version(),
+                    challenger.map(c -> " and challenger v" + c.version().version()).orElse(""),
+                    spec.mode().name().toLowerCase(java.util.Locale.ROOT)),
+                () ->
+                    DeltaWriter.replaceWhere(
+                        env.lake(),
+                        SluiceTables.PREDICTIONS,
+                        allPredictions,
+                        where,
+                        env.run().commitTag())));
+    result.output(
+        env.stages()
+            .stage(
+                "inputs",
+                "scoring inputs",
+                () ->
+                    DeltaWriter.replaceWhere(
+                        env.lake(),
+                        SluiceTables.SCORING_INPUTS,
+                        allInputs,
+                        where,
+                        env.run().commitTag())));
+    env.catalog().register(SluiceTables.PREDICTIONS);
+    env.catalog().register(SluiceTables.SCORING_INPUTS);
+    for (Row r :
+        allInputs
+            .groupBy(MODEL_VERSION, COHORT, SERVED)
+            .agg(count(lit(1)))
+            .orderBy(MODEL_VERSION, COHORT)
+            .collectAsList()) {
+      result.metric(
+          String.format(
+              "rows.v%d.%s%s", r.getLong(0), r.getString(1), r.getBoolean(2) ? "" : ".shadow"),
+          r.getLong(3));
+    }
+    result.metric("champion_version", champion.version().version());
+    challenger.ifPresent(c -> result.metric("challenger_version", c.version().version()));
+  }
+
+  /** The rows a model scores: its predictions and the exact inputs it saw. */
+  private void add(
+      ScoreSpec spec,
+      String entity,
+      List<String> featureColumns,
+      Dataset<Row> rows,
+      Loaded loaded,
+      boolean served,
+      List<Dataset<Row>> predictions,
+      List<Dataset<Row>> modelInputs) {
+    long version = loaded.version().version();
+    Timestamp now = Timestamp.from(Instant.now());
+    Dataset<Row> transformed = loaded.model().transform(rows);
+    Column probability =
+        ModelOutputs.isClassifier(transformed)
+            ? ModelOutputs.positiveProbability()
+            : lit(null).cast(DataTypes.DoubleType);
+    predictions.add(
+        transformed.select(
+            col(entity),
+            col(SCORE_DATE),
+            col(ModelOutputs.PREDICTION).as(PREDICTION),
+            probability.as(PROBABILITY),
+            lit(spec.model()).as(MODEL_NAME),
+            lit(version).as(MODEL_VERSION),
+            col(COHORT),
+            lit(served).as(SERVED),
+            lit(env.run().runId()).as(RUN_ID),
+            lit(now).as(SCORED_TS)));
+    List<Column> inputColumns = new ArrayList<>();
+    inputColumns.add(col(entity));
+    inputColumns.add(col(SCORE_DATE));
+    inputColumns.add(lit(spec.model()).as(MODEL_NAME));
+    inputColumns.add(lit(version).as(MODEL_VERSION));
+    inputColumns.add(col(COHORT));
+    inputColumns.add(lit(served).as(SERVED));
+    featureColumns.forEach(c -> inputColumns.add(col(c)));
+    inputColumns.add(lit(env.run().runId()).as(RUN_ID));
+    modelInputs.add(rows.select(inputColumns.toArray(Column[]::new)));
+  }
+}

@@ -1,0 +1,79 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.jobs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lakes for the model stages: the tiny sample with enough customers (400) that a holdout holds both
+ * classes, and a validation gate any trained model passes unless a test overrides it.
+ */
+public final class ModelLake {
+  public static final String DATE = TinyLake.END.toString();
+
+  private ModelLake() {}
+
+  /** A new lake with a snapshot, feature tables and the churn training set of {@link #DATE}. */
+  public static Path withTrainingSet(String name) {
+    Path root = TinyLake.newRoot(name);
+    run(root, "sample-data");
+    run(root, "snapshot", "--date", DATE);
+    run(root, "features", "build", "--from", TinyLake.START.plusDays(6).toString(), "--to", DATE);
+    run(root, "training-set", "build", "--model", "churn", "--date", DATE);
+    return root;
+  }
+
+  /** A lake of one's own with churn version 1 champion and version 2 challenger. */
+  public static Path trained(String name) {
+    Path root = withTrainingSet(name);
+    for (CliRun run :
+        List.of(train(root), train(root, "-Dsluice.models.churn.train.params.maxIter=10"))) {
+      if (run.exitCode() != 0) {
+        throw new AssertionError("sluice train failed: " + run);
+      }
+    }
+    return root;
+  }
+
+  /** Runs a command; fails the test if it fails. */
+  public static CliRun run(Path root, String... args) {
+    CliRun result = execute(root, args);
+    if (result.exitCode() != 0) {
+      throw new AssertionError("sluice " + String.join(" ", args) + " failed: " + result);
+    }
+    return result;
+  }
+
+  /** Runs a command and returns whatever it did. */
+  public static CliRun execute(Path root, String... args) {
+    return CliRun.execute(args(root, args));
+  }
+
+  /** The tiny lake's command line with this lake's settings (the last -D of a key wins). */
+  public static List<String> args(Path root, String... args) {
+    List<String> all = new ArrayList<>(TinyLake.args(root, args));
+    all.add("-Dsluice.sample.customers=400");
+    return all;
+  }
+
+  /** Trains a version with these extra settings (a permissive gate unless overridden). */
+  public static CliRun train(Path root, String... overrides) {
+    List<String> args = new ArrayList<>(List.of("train", "--model", "churn", "--date", DATE));
+    args.addAll(permissiveGate());
+    args.addAll(List.of(overrides));
+    return execute(root, args.toArray(String[]::new));
+  }
+
+  /** Gate overrides that let any model pass, for tests about something else. */
+  public static List<String> permissiveGate() {
+    return List.of(
+        "-Dsluice.models.churn.gate.minimums.auc_roc=0",
+        "-Dsluice.models.churn.gate.maximums.log_loss=100",
+        "-Dsluice.models.churn.gate.max-regression.auc_roc=1");
+  }
+}

@@ -1,0 +1,417 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.jobs.release;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.expr;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.config.RegistryConfig;
+import dev.sluice.jobs.CliRun;
+import dev.sluice.jobs.ModelLake;
+import dev.sluice.jobs.TinyLake;
+import dev.sluice.jobs.registry.Registries;
+import dev.sluice.model.ModelTags;
+import dev.sluice.registry.MlflowModelRegistry;
+import dev.sluice.registry.ModelRegistry;
+import dev.sluice.registry.RegistryCredentials;
+import dev.sluice.registry.server.RegistryServer;
+import dev.sluice.testing.SparkTestBase;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Scoring (split and shadow cohorts, reruns, backfills), then the release cycle on the same lake:
+ * canary windows → promotion, a failed window → abort, hand-made moves through the same checks
+ * (promote without a canary, rollback to the last known good, a tampered or never-validated version
+ * refused), each move audited in {@code deployments}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TestScoringAndRelease extends SparkTestBase {
+  private static final String DATE = ModelLake.DATE;
+
+  /** Cohorts of about half the population, so both hold more than min-samples rows. */
+  private static final List<String> HALF_CANARY =
+      List.of(
+          "-Dsluice.models.churn.score.canary.share=0.5",
+          "-Dsluice.models.churn.canary.min-samples=20");
+
+  /** Thresholds no pair of models fails. */
+  private static final List<String> LENIENT =
+      List.of(
+          "-Dsluice.models.churn.canary.score-psi.warn=1000",
+          "-Dsluice.models.churn.canary.score-psi.max=1001",
+          "-Dsluice.models.churn.canary.mean-shift.max=1",
+          "-Dsluice.models.churn.canary.auc.tolerance=1");
+
+  private static final String FIRST = TinyLake.END.minusDays(2).toString();
+
+  /** The canary cohort as the conf defines it, written independently of EntityBuckets. */
+  private static final String CANARY =
+      "pmod(xxhash64(cast(customer_id AS STRING), 'churn-canary'), 10000) < 1000";
+
+  private static Path root;
+
+  @BeforeAll
+  static void lake() {
+    root = ModelLake.trained("release");
+  }
+
+  private static CliRun sluice(List<String> extra, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(HALF_CANARY);
+    all.addAll(extra);
+    return ModelLake.execute(root, all.toArray(String[]::new));
+  }
+
+  @Test
+  @Order(1)
+  void analyzingBeforeAnyScoringExitsFour() {
+    CliRun run = sluice(List.of(), "canary", "analyze", "--model", "churn", "--date", DATE);
+    assertThat(run.exitCode()).isEqualTo(4);
+    assertThat(run.stderr()).contains("sluice score --model churn");
+  }
+
+  @Test
+  @Order(2)
+  void splitModeScoresTheCanaryWithTheChallengerAndEveryoneElseWithTheChampion() {
+    ModelLake.run(root, "score", "--model", "churn", "--date", DATE);
+
+    Dataset<Row> predictions = table("predictions").where(col("score_date").equalTo(DATE));
+    long population =
+        table("raw_customers")
+            .where(col("signup_date").leq(DATE))
+            .select("customer_id")
+            .distinct()
+            .count();
+    assertThat(predictions.count()).isEqualTo(population);
+    assertThat(predictions.where(col("served").equalTo(false)).count()).isZero();
+    assertThat(predictions.where(expr(CANARY).and(col("cohort").notEqual("canary"))).count())
+        .isZero();
+    assertThat(predictions.where(expr(CANARY).and(col("model_version").notEqual(2))).count())
+        .as("the challenger scores the canary cohort")
+        .isZero();
+    assertThat(
+            predictions.where(expr("NOT " + CANARY).and(col("model_version").notEqual(1))).count())
+        .as("the champion scores everyone else")
+        .isZero();
+    assertThat(predictions.where(col("probability").isNull().or(col("probability").gt(1))).count())
+        .isZero();
+    double canaryShare =
+        predictions.where(col("cohort").equalTo("canary")).count() / (double) population;
+    assertThat(canaryShare).isBetween(0.05, 0.15);
+
+    Dataset<Row> inputs = table("scoring_inputs").where(col("score_date").equalTo(DATE));
+    assertThat(inputs.count()).isEqualTo(population);
+    assertThat(inputs.columns())
+        .contains(
+            "customer_activity__events_7d", "customer_profile__plan", "cohort", "model_version");
+  }
+
+  @Test
+  @Order(3)
+  void rescoringADateReplacesItsRows() {
+    long before = table("predictions").count();
+    long version =
+        DeltaTable.forPath(spark, root.resolve("predictions").toString())
+            .history(1)
+            .first()
+            .getLong(0);
+    ModelLake.run(root, "score", "--model", "churn", "--date", DATE);
+    assertThat(table("predictions").count()).isEqualTo(before);
+    long after =
+        DeltaTable.forPath(spark, root.resolve("predictions").toString())
+            .history(1)
+            .first()
+            .getLong(0);
+    assertThat(after).isEqualTo(version + 1);
+  }
+
+  @Test
+  @Order(4)
+  void cohortsAreStableAcrossDays() {
+    ModelLake.run(root, "score", "--model", "churn", "--from", FIRST, "--to", DATE);
+    Dataset<Row> predictions = table("predictions");
+    assertThat(predictions.select("score_date").distinct().count()).isEqualTo(3);
+    assertThat(
+            predictions
+                .groupBy("customer_id")
+                .agg(countDistinct("cohort").as("cohorts"))
+                .where(col("cohorts").gt(1))
+                .count())
+        .isZero();
+  }
+
+  @Test
+  @Order(5)
+  void shadowModeScoresEveryoneWithBothAndServesTheChampion() {
+    ModelLake.run(
+        root,
+        "score",
+        "--model",
+        "churn",
+        "--date",
+        DATE,
+        "-Dsluice.models.churn.score.canary.mode=shadow");
+    Dataset<Row> predictions = table("predictions").where(col("score_date").equalTo(DATE));
+    long population = predictions.where(col("model_version").equalTo(1)).count();
+    assertThat(predictions.where(col("model_version").equalTo(2)).count()).isEqualTo(population);
+    assertThat(
+            predictions
+                .where(col("model_version").equalTo(1).and(col("served").equalTo(false)))
+                .count())
+        .isZero();
+    assertThat(
+            predictions
+                .where(col("model_version").equalTo(2).and(col("served").equalTo(true)))
+                .count())
+        .isZero();
+    assertThat(predictions.where(col("served")).count())
+        .as("one served prediction per entity")
+        .isEqualTo(population);
+  }
+
+  @Test
+  @Order(6)
+  void aMissingPopulationColumnIsAConfigError() {
+    CliRun run =
+        ModelLake.execute(
+            root,
+            "score",
+            "--model",
+            "churn",
+            "--date",
+            DATE,
+            "-Dsluice.models.churn.score.population.entity=client_id");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr())
+        .contains("sluice.models.churn.score.population.entity")
+        .contains("client_id");
+  }
+
+  @Test
+  @Order(7)
+  void threeSuccessfulWindowsPromoteTheChallenger() {
+    String snapshotId = snapshotId();
+    String first = TinyLake.END.minusDays(2).toString();
+    assertThat(
+            sluice(List.of(), "score", "--model", "churn", "--from", first, "--to", DATE)
+                .exitCode())
+        .isZero();
+    List<String> decisions = new ArrayList<>();
+    for (int back = 2; back >= 0; back--) {
+      CliRun run =
+          sluice(
+              LENIENT,
+              "canary",
+              "analyze",
+              "--model",
+              "churn",
+              "--date",
+              TinyLake.END.minusDays(back).toString(),
+              "--snapshot-id",
+              snapshotId);
+      assertThat(run.exitCode()).as(run.stderr()).isZero();
+      decisions.add(run.summary().get("decision").get("action").asText());
+    }
+    assertThat(decisions).containsExactly("hold", "hold", "promote");
+    assertThat(alias(ModelTags.CHAMPION)).contains(2L);
+    assertThat(alias(ModelTags.CHALLENGER)).isEmpty();
+    Dataset<Row> analyses = table("canary_analyses");
+    assertThat(analyses.select("window_end").distinct().count()).isEqualTo(3);
+    assertThat(analyses.where(col("window_outcome").notEqual("success")).count()).isZero();
+    List<Row> promote =
+        table("deployments")
+            .where(col("action").equalTo("promote"))
+            .orderBy("alias")
+            .collectAsList();
+    assertThat(promote).hasSize(2);
+    assertThat(promote.get(0).<String>getAs("alias")).isEqualTo("challenger");
+    assertThat(promote.get(1).<String>getAs("alias")).isEqualTo("champion");
+    assertThat(promote.get(1).<Long>getAs("from_version")).isEqualTo(1L);
+    assertThat(promote.get(1).<Long>getAs("to_version")).isEqualTo(2L);
+  }
+
+  @Test
+  @Order(8)
+  void aFailedWindowAbortsTheCanaryWithExitFive() {
+    assertThat(ModelLake.train(root, "-Dsluice.models.churn.train.params.maxIter=5").exitCode())
+        .isZero();
+    assertThat(alias(ModelTags.CHALLENGER)).contains(3L);
+    assertThat(sluice(List.of(), "score", "--model", "churn", "--date", DATE).exitCode()).isZero();
+    CliRun run =
+        sluice(
+            List.of(
+                "-Dsluice.models.churn.canary.score-psi.warn=0",
+                "-Dsluice.models.churn.canary.score-psi.max=0.000001"),
+            "canary",
+            "analyze",
+            "--model",
+            "churn",
+            "--date",
+            DATE,
+            "--snapshot-id",
+            snapshotId());
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(5);
+    assertThat(run.summary().get("decision").get("action").asText()).isEqualTo("canary_abort");
+    assertThat(run.summary().get("decision").get("reason").asText()).contains("score_psi");
+    assertThat(alias(ModelTags.CHALLENGER)).isEmpty();
+    assertThat(table("deployments").where(col("action").equalTo("canary_abort")).count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  @Order(9)
+  void promotingByHandStillNeedsASuccessfulCanary() {
+    assertThat(ModelLake.train(root, "-Dsluice.models.churn.train.params.maxIter=6").exitCode())
+        .isZero();
+    CliRun run = sluice(List.of(), "promote", "--model", "churn", "--reason", "looks good");
+    assertThat(run.exitCode()).isEqualTo(5);
+    assertThat(run.stderr()).contains("no canary analysis");
+    assertThat(alias(ModelTags.CHAMPION)).contains(2L);
+  }
+
+  @Test
+  @Order(10)
+  void rollbackReturnsToTheLastKnownGoodAndNotToARolledBackChampion() {
+    CliRun back =
+        sluice(List.of(), "rollback", "--model", "churn", "--reason", "drift on events_7d");
+    assertThat(back.exitCode()).as(back.stderr()).isZero();
+    assertThat(alias(ModelTags.CHAMPION)).contains(1L);
+    Row audit = table("deployments").where(col("action").equalTo("rollback")).first();
+    assertThat(audit.<Long>getAs("from_version")).isEqualTo(2L);
+    assertThat(audit.<Long>getAs("to_version")).isEqualTo(1L);
+    assertThat(audit.<String>getAs("reason")).isEqualTo("drift on events_7d");
+
+    // Version 2's tenure ended in a rollback, and 1 is champion: nothing earlier is known good.
+    CliRun again = sluice(List.of(), "rollback", "--model", "churn", "--reason", "again");
+    assertThat(again.exitCode()).isEqualTo(5);
+    assertThat(again.stderr()).contains("no earlier champion");
+  }
+
+  @Test
+  @Order(11)
+  void aTamperedVersionIsRefusedWithExitFour() throws IOException {
+    Path file = anyDataFile(2);
+    byte[] original = Files.readAllBytes(file);
+    byte[] changed = original.clone();
+    changed[changed.length / 2] ^= 1;
+    Files.write(file, changed);
+    try {
+      CliRun run =
+          sluice(List.of(), "rollback", "--model", "churn", "--to-version", "2", "--reason", "x");
+      assertThat(run.exitCode()).isEqualTo(4);
+      assertThat(run.stderr()).contains(file.getFileName().toString());
+      assertThat(alias(ModelTags.CHAMPION)).contains(1L);
+    } finally {
+      Files.write(file, original);
+    }
+  }
+
+  @Test
+  @Order(12)
+  void aNeverValidatedVersionIsRefusedForRollbackAndScoring() {
+    CliRun failed =
+        ModelLake.train(
+            root,
+            "-Dsluice.models.churn.train.params.maxIter=4",
+            "-Dsluice.models.churn.gate.minimums.auc_roc=0.99999");
+    assertThat(failed.exitCode()).isEqualTo(5);
+    long version = failed.summary().get("metrics").get("model_version").asLong();
+    CliRun run =
+        sluice(
+            List.of(),
+            "rollback",
+            "--model",
+            "churn",
+            "--to-version",
+            Long.toString(version),
+            "--reason",
+            "x");
+    assertThat(run.exitCode()).isEqualTo(5);
+    assertThat(run.stderr()).contains("never passed the validation gate");
+
+    try (RegistryServer server = server();
+        ModelRegistry registry =
+            MlflowModelRegistry.connect(
+                server.uri().toString(),
+                RegistryCredentials.none(),
+                () -> spark.sessionState().newHadoopConf())) {
+      registry.setAlias("churn", ModelTags.CHALLENGER, version);
+    }
+    CliRun score = sluice(List.of(), "score", "--model", "churn", "--date", DATE);
+    assertThat(score.exitCode()).isEqualTo(5);
+    assertThat(score.stderr()).contains("never passed the validation gate");
+  }
+
+  private static RegistryServer server() {
+    Path registry = root.resolve("_registry");
+    return Registries.start(
+        Registries.serverOptions(
+            new RegistryConfig(
+                "embedded",
+                registry.resolve("registry.db").toString(),
+                registry.resolve("artifacts").toString(),
+                "127.0.0.1",
+                0)));
+  }
+
+  private static Optional<Long> alias(String alias) {
+    try (RegistryServer server = server();
+        ModelRegistry registry =
+            MlflowModelRegistry.connect(
+                server.uri().toString(),
+                RegistryCredentials.none(),
+                () -> spark.sessionState().newHadoopConf())) {
+      return registry.versionByAlias("churn", alias).map(v -> v.version());
+    }
+  }
+
+  private static Path anyDataFile(long version) throws IOException {
+    String runId;
+    try (RegistryServer server = server();
+        ModelRegistry registry =
+            MlflowModelRegistry.connect(
+                server.uri().toString(),
+                RegistryCredentials.none(),
+                () -> spark.sessionState().newHadoopConf())) {
+      runId = registry.getModelVersion("churn", version).runId().orElseThrow();
+    }
+    try (Stream<Path> files = Files.walk(root.resolve("_registry/artifacts"))) {
+      return files
+          .filter(p -> p.toString().contains(runId) && p.toString().endsWith(".parquet"))
+          .findFirst()
+          .orElseThrow();
+    }
+  }
+
+  private static String snapshotId() {
+    return spark
+        .read()
+        .format("delta")
+        .load(root.resolve("snapshots").toString())
+        .first()
+        .getAs("snapshot_id");
+  }
+
+  private Dataset<Row> table(String name) {
+    return spark.read().format("delta").load(root.resolve(name).toString());
+  }
+}
