@@ -220,7 +220,7 @@ public final class DemoCommand implements Callable<Integer> {
             Optional.empty());
     lines.add(
         String.format(
-            "  Challenger (%s): version %s, auc_roc %s; %s.",
+            "  Challenger (%s): version %s, auc_roc %.4f; %s.",
             CHALLENGER_PARAMS,
             challenger.result().metrics().get("model_version"),
             challenger.result().metrics().get("auc_roc"),

@@ -19,7 +19,9 @@ import dev.sluice.jobs.cli.JobRunner.JobEnv;
 import dev.sluice.table.Lakehouse;
 import dev.sluice.table.TableId;
 import dev.sluice.table.TableVersion;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +41,19 @@ import org.apache.spark.sql.Row;
  * @param definitionHashes the definition hash of each group read
  */
 public record FeatureRetrieval(
-    List<FeatureSource> sources, List<String> featureTables, Map<String, String> definitionHashes) {
+    List<GroupRead> groups, List<String> featureTables, Map<String, String> definitionHashes) {
+
+  /** One feature group's table, read at its version, and the features taken from it. */
+  public record GroupRead(
+      FeatureGroup group, Dataset<Row> rows, List<String> features, String entity) {
+    FeatureSource source(Dataset<Row> rows) {
+      return FeatureSource.of(
+              group.name(), rows, group.entityKeys(), FeatureTransforms.EVENT_TS, features)
+          .withObservationKeys(List.of(entity))
+          .withTtl(Duration.ofDays(group.ttlDays()))
+          .withTiebreak(List.of("_run_id"));
+    }
+  }
 
   /**
    * The sources of {@code features} for observations keyed by {@code entity}; records each table
@@ -63,7 +77,7 @@ public record FeatureRetrieval(
       }
       byGroup.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(parts[1]);
     }
-    List<FeatureSource> sources = new ArrayList<>();
+    List<GroupRead> reads = new ArrayList<>();
     List<String> featureTables = new ArrayList<>();
     Map<String, String> hashes = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> e : byGroup.entrySet()) {
@@ -100,22 +114,40 @@ public record FeatureRetrieval(
       result.input(version);
       featureTables.add(version.toString());
       hashes.put(group.name(), group.groupHash());
-      sources.add(
-          FeatureSource.of(
-                  group.name(), rows, group.entityKeys(), FeatureTransforms.EVENT_TS, e.getValue())
-              .withObservationKeys(List.of(entity))
-              .withTtl(Duration.ofDays(group.ttlDays()))
-              .withTiebreak(List.of("_run_id")));
+      reads.add(new GroupRead(group, rows, List.copyOf(e.getValue()), entity));
     }
     return new FeatureRetrieval(
-        List.copyOf(sources),
+        List.copyOf(reads),
         List.copyOf(featureTables),
         java.util.Collections.unmodifiableMap(hashes));
   }
 
   /** The observations with the feature values valid at their {@code timestamp} column. */
   public Dataset<Row> join(Dataset<Row> observations, String timestamp) {
-    return PointInTimeJoin.join(observations, timestamp, sources);
+    return PointInTimeJoin.join(
+        observations, timestamp, groups.stream().map(g -> g.source(g.rows())).toList());
+  }
+
+  /**
+   * The same join when every observation timestamp is known to lie in {@code [earliest, latest]}
+   * (scoring dates): each group's rows are first pruned to those that can serve such an
+   * observation, {@code latest >= event_ts > earliest - ttl}, so a date's scoring reads a few days
+   * of each feature table rather than its history. The result is identical.
+   */
+  public Dataset<Row> join(
+      Dataset<Row> observations, String timestamp, Instant earliest, Instant latest) {
+    List<FeatureSource> pruned = new ArrayList<>();
+    for (GroupRead g : groups) {
+      Instant from = earliest.minus(Duration.ofDays(g.group().ttlDays()));
+      pruned.add(
+          g.source(
+              g.rows()
+                  .where(
+                      col(FeatureTransforms.EVENT_TS)
+                          .gt(lit(Timestamp.from(from)))
+                          .and(col(FeatureTransforms.EVENT_TS).leq(lit(Timestamp.from(latest)))))));
+    }
+    return PointInTimeJoin.join(observations, timestamp, pruned);
   }
 
   /** The column a feature {@code group.feature} gets in joined rows. */

@@ -143,6 +143,12 @@ final class SampleData {
               .coalesce(1);
       DeltaWriter.append(env.lake(), table, rows, tag + ":day-" + day);
     }
+    if (days.isEmpty()) {
+      // Nothing lands within the sample (e.g. labels whose horizon and delay exceed its days):
+      // the table still exists, empty, so every reader finds it.
+      DeltaWriter.append(
+          env.lake(), table, all.drop(SampleTransforms.APPEND_DAY).limit(0), tag + ":empty");
+    }
   }
 
   static ObjectNode describe(SampleConfig p) {

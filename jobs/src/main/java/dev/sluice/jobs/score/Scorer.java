@@ -114,7 +114,11 @@ final class Scorer {
       FeatureRetrieval retrieval = FeatureRetrieval.of(env, features, entity, to, result);
       Dataset<Row> inputs =
           retrieval
-              .join(population, SCORE_TS)
+              .join(
+                  population,
+                  SCORE_TS,
+                  from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                  to.atStartOfDay(java.time.ZoneOffset.UTC).toInstant())
               .drop(SCORE_TS)
               .withColumn(
                   COHORT,

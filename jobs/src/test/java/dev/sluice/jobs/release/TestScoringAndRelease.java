@@ -127,6 +127,45 @@ class TestScoringAndRelease extends SparkTestBase {
 
   @Test
   @Order(3)
+  void scoringInputsAreTheFeatureValuesAsOfTheScoreDate() {
+    // Independently: the newest customer_activity row stamped at or before the score date's
+    // midnight and less than its TTL (3 days) older; else null.
+    Dataset<Row> expected =
+        spark.sql(
+            String.format(
+                "SELECT customer_id, events_7d FROM ("
+                    + " SELECT customer_id, events_7d, row_number() OVER (PARTITION BY customer_id"
+                    + " ORDER BY event_ts DESC, _run_id DESC) AS rn FROM delta.`%s`"
+                    + " WHERE event_ts <= TIMESTAMP'%s 00:00:00'"
+                    + " AND event_ts > TIMESTAMP'%s 00:00:00' - INTERVAL 3 DAYS) WHERE rn = 1",
+                root.resolve("features_customer_activity"), DATE, DATE));
+    Dataset<Row> inputs =
+        table("scoring_inputs")
+            .where(col("score_date").equalTo(DATE))
+            .select(col("customer_id"), col("customer_activity__events_7d").as("events_7d"));
+    Dataset<Row> joined =
+        inputs.join(
+            expected, inputs.col("customer_id").equalTo(expected.col("customer_id")), "left");
+    assertThat(
+            joined
+                .where(
+                    expected
+                        .col("events_7d")
+                        .isNull()
+                        .and(inputs.col("events_7d").isNotNull())
+                        .or(
+                            expected
+                                .col("events_7d")
+                                .isNotNull()
+                                .and(inputs.col("events_7d").isNull()))
+                        .or(expected.col("events_7d").notEqual(inputs.col("events_7d"))))
+                .count())
+        .isZero();
+    assertThat(inputs.where(col("events_7d").isNotNull()).count()).isPositive();
+  }
+
+  @Test
+  @Order(4)
   void rescoringADateReplacesItsRows() {
     long before = table("predictions").count();
     long version =
@@ -145,7 +184,7 @@ class TestScoringAndRelease extends SparkTestBase {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void cohortsAreStableAcrossDays() {
     ModelLake.run(root, "score", "--model", "churn", "--from", FIRST, "--to", DATE);
     Dataset<Row> predictions = table("predictions");
@@ -160,7 +199,7 @@ class TestScoringAndRelease extends SparkTestBase {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void shadowModeScoresEveryoneWithBothAndServesTheChampion() {
     ModelLake.run(
         root,
@@ -189,7 +228,7 @@ class TestScoringAndRelease extends SparkTestBase {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aMissingPopulationColumnIsAConfigError() {
     CliRun run =
         ModelLake.execute(
@@ -207,7 +246,7 @@ class TestScoringAndRelease extends SparkTestBase {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void threeSuccessfulWindowsPromoteTheChallenger() {
     String snapshotId = snapshotId();
     String first = TinyLake.END.minusDays(2).toString();
@@ -250,7 +289,7 @@ class TestScoringAndRelease extends SparkTestBase {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aFailedWindowAbortsTheCanaryWithExitFive() {
     assertThat(ModelLake.train(root, "-Dsluice.models.churn.train.params.maxIter=5").exitCode())
         .isZero();
@@ -278,7 +317,7 @@ class TestScoringAndRelease extends SparkTestBase {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void promotingByHandStillNeedsASuccessfulCanary() {
     assertThat(ModelLake.train(root, "-Dsluice.models.churn.train.params.maxIter=6").exitCode())
         .isZero();
@@ -289,7 +328,7 @@ class TestScoringAndRelease extends SparkTestBase {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void rollbackReturnsToTheLastKnownGoodAndNotToARolledBackChampion() {
     CliRun back =
         sluice(List.of(), "rollback", "--model", "churn", "--reason", "drift on events_7d");
@@ -307,7 +346,7 @@ class TestScoringAndRelease extends SparkTestBase {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void aTamperedVersionIsRefusedWithExitFour() throws IOException {
     Path file = anyDataFile(2);
     byte[] original = Files.readAllBytes(file);
@@ -326,7 +365,7 @@ class TestScoringAndRelease extends SparkTestBase {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void aNeverValidatedVersionIsRefusedForRollbackAndScoring() {
     CliRun failed =
         ModelLake.train(

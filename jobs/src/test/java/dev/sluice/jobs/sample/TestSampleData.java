@@ -104,6 +104,18 @@ class TestSampleData extends SparkTestBase {
   }
 
   @Test
+  void aTableWithNothingLandingInTheSampleIsWrittenEmpty() {
+    java.nio.file.Path root = dev.sluice.jobs.TinyLake.newRoot("no-labels");
+    java.util.List<String> args =
+        new java.util.ArrayList<>(dev.sluice.jobs.TinyLake.args(root, "sample-data"));
+    args.add("-Dsluice.sample.label-horizon-days=30"); // lands after the sample's 10 days
+    dev.sluice.jobs.CliRun run = dev.sluice.jobs.CliRun.execute(args);
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(spark.read().format("delta").load(root.resolve("raw_labels").toString()).count())
+        .isZero();
+  }
+
+  @Test
   void eachDayIsOneDeltaVersion() {
     Path root = TinyLake.shared();
     String activity = root.resolve("raw_activity").toString();
