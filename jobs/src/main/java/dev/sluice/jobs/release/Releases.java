@@ -63,7 +63,7 @@ public final class Releases {
                         "it has no challenger; name a version with --to-version"));
     String digest = verified(target, "Promoting");
     Optional<String> canary = canaryOutcome(model, target.version());
-    if (!canary.map(MetricOutcome::isSuccess).orElse(false)) {
+    if (!canary.map("success"::equals).orElse(false)) {
       throw PipelineErrors.policyRefused(
           String.format("Promoting %s version %d", model, target.version()),
           canary
@@ -282,14 +282,5 @@ public final class Releases {
     Map<String, Object> all = new LinkedHashMap<>(evidence);
     return new Move(
         model, alias, from, to, action, reason, all, Optional.of(digest).filter(d -> !d.isEmpty()));
-  }
-
-  /** Canary window outcomes. */
-  static final class MetricOutcome {
-    static boolean isSuccess(String outcome) {
-      return "success".equals(outcome);
-    }
-
-    private MetricOutcome() {}
   }
 }

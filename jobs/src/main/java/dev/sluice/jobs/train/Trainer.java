@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.sluice.error.PipelineErrors;
-import dev.sluice.job.Decision;
 import dev.sluice.job.JobResult;
 import dev.sluice.jobs.cli.JobRunner.JobEnv;
 import dev.sluice.jobs.trainingset.TrainingSetSpec;
@@ -307,8 +306,4 @@ final class Trainer {
       PipelineModel model,
       Map<String, String> bestParams,
       List<dev.sluice.registry.Metric> tuningMetrics) {}
-
-  static Decision reject(String reason) {
-    return new Decision("reject", reason);
-  }
 }
