@@ -166,6 +166,10 @@ final class Gate {
         .stage(
             "champion",
             "champion version " + champion.version() + " on the same holdout",
-            () -> Evaluation.of(spec, artifact.load(env.spark()), holdout).metrics());
+            () -> {
+              Evaluation evaluation = Evaluation.of(spec, artifact.load(env.spark()), holdout);
+              evaluation.release();
+              return evaluation.metrics();
+            });
   }
 }

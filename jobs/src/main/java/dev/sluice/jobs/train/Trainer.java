@@ -89,6 +89,7 @@ final class Trainer {
     Path work = LocalFiles.tempDirectory("sluice-train-");
     ModelRegistry registry = env.registry();
     Run run = startRun(registry, spec, set);
+    Evaluation evaluation = null;
     try {
       Counts counts = counts(training, holdout, spec);
       FittedModel fitted =
@@ -99,7 +100,7 @@ final class Trainer {
                       "%s on %,d rows (%,d held out)",
                       spec.algorithm().configName(), counts.training(), counts.holdout()),
                   () -> Fitting.fit(spec, features, training));
-      Evaluation evaluation =
+      evaluation =
           env.stages()
               .stage(
                   "evaluate",
@@ -127,6 +128,9 @@ final class Trainer {
       endFailed(registry, run);
       throw e;
     } finally {
+      if (evaluation != null) {
+        evaluation.release();
+      }
       training.unpersist();
       holdout.unpersist();
       try {
