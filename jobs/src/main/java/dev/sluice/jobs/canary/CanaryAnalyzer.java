@@ -143,7 +143,12 @@ final class CanaryAnalyzer {
             .stage(
                 "analyze", "canary window " + window, () -> CanaryMetrics.evaluate(labelled, spec));
     String windowOutcome = MetricResult.windowOutcome(metrics);
-    String decision = decide(model, window, challengerVersion, windowOutcome, spec);
+    // Consecutive successful windows of this challenger, this one included.
+    int streak =
+        windowOutcome.equals(MetricResult.SUCCESS)
+            ? successes(model, challengerVersion, window.minusDays(1)) + 1
+            : 0;
+    String decision = decide(windowOutcome, streak, spec);
     write(
         model,
         window,
@@ -181,10 +186,7 @@ final class CanaryAnalyzer {
                   "hold",
                   String.format(
                       "window %s %s; %d of %d successful windows needed to promote",
-                      window,
-                      windowOutcome,
-                      successes(model, challengerVersion, window),
-                      spec.promoteAfter())),
+                      window, windowOutcome, streak, spec.promoteAfter())),
               0);
     }
   }
@@ -219,16 +221,11 @@ final class CanaryAnalyzer {
   }
 
   /** failure → abort; success for promote-after consecutive windows → promote; else hold. */
-  private String decide(
-      String model, LocalDate window, long challenger, String outcome, CanarySpec spec) {
+  private static String decide(String outcome, int streak, CanarySpec spec) {
     if (outcome.equals(MetricResult.FAILURE)) {
       return "abort";
     }
-    if (outcome.equals(MetricResult.SUCCESS)
-        && successes(model, challenger, window.minusDays(1)) + 1 >= spec.promoteAfter()) {
-      return "promote";
-    }
-    return "hold";
+    return streak >= spec.promoteAfter() ? "promote" : "hold";
   }
 
   /** Consecutive successful windows of the challenger ending at {@code last} (daily windows). */
