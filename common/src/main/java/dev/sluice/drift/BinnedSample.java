@@ -152,7 +152,10 @@ public record BinnedSample(Kind kind, long[] counts, double[] edges, Optional<Ra
         + "]";
   }
 
-  /** The bin of a non-NaN {@code value}: the number of edges {@code <=} it ({@code -0.0 == 0}). */
+  /**
+   * The bin of a non-NaN {@code value}: the number of edges {@code <=} it ({@code -0.0 == 0}), the
+   * rule of {@code BaselineProfile.binIndex}, which needs Spark on the classpath to load.
+   */
   static int binOf(double[] edges, double value) {
     int bin = 0;
     while (bin < edges.length && edges[bin] <= value) {

@@ -45,7 +45,7 @@ final class BinnedWasserstein {
    * The CDF at {@code x} of the sample's values with each bin's count spread uniformly over the bin
    * clipped to the sample's range (a point mass when the clipped bin is a single point).
    */
-  static double cdf(BinnedSample sample, double x) {
+  private static double cdf(BinnedSample sample, double x) {
     Range range = sample.range().orElseThrow();
     double[] edges = sample.edges();
     double below = 0;
