@@ -25,7 +25,8 @@ public final class CanaryStatistics {
   /**
    * Population stability index of {@code actual} against {@code expected} bin counts: {@code sum((a
    * - e) * ln(a / e))} over bins, with shares of each side's total and an empty bin's share
-   * replaced by {@link #PSI_EMPTY_BIN_SHARE}. NaN when a side has no rows.
+   * replaced by {@link #PSI_EMPTY_BIN_SHARE}. NaN when a side has no rows. The one PSI
+   * implementation: {@code dev.sluice.drift.DriftStatistics.psi} calls it too.
    */
   public static double psi(long[] expected, long[] actual) {
     if (expected.length != actual.length) {
