@@ -8,12 +8,15 @@ package dev.sluice.features;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.last;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
 import dev.sluice.features.FeatureSource.FeatureColumn;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -106,6 +109,85 @@ public final class PointInTimeJoin {
       joined = joinOne(joined, observationTsColumn, source);
     }
     return joined;
+  }
+
+  /**
+   * The same join for observations that all share one timestamp {@code asOf} (a scoring date), by a
+   * cheaper plan with the same result: per source, the rows with {@code event_ts <= asOf} (and
+   * within the TTL) are reduced to each entity's winning row by one aggregation ({@code max_by}
+   * over the ranking of the rules above: event time, tiebreak columns, then orderable values, nulls
+   * lowest), which is then left-joined to the observations on the keys. No observation timestamp
+   * column is needed; the output is the observation columns followed by each source's features.
+   */
+  public static Dataset<Row> joinAsOf(
+      Dataset<Row> observations, Instant asOf, List<FeatureSource> sources) {
+    Set<String> names = new HashSet<>(Arrays.asList(observations.columns()));
+    for (FeatureSource source : sources) {
+      validateSource(observations.schema(), source);
+      for (FeatureColumn feature : source.columns()) {
+        checkArgument(
+            names.add(feature.output()),
+            "Cannot join %s: output column %s already exists",
+            source.name(),
+            feature.output());
+      }
+    }
+    Dataset<Row> joined = observations;
+    for (FeatureSource source : sources) {
+      joined = joinOneAsOf(joined, asOf, source);
+    }
+    return joined;
+  }
+
+  private static Dataset<Row> joinOneAsOf(
+      Dataset<Row> observations, Instant asOf, FeatureSource source) {
+    Column eventTs = column(source.eventTsColumn());
+    Column candidate = eventTs.isNotNull().and(eventTs.leq(lit(Timestamp.from(asOf))));
+    if (source.ttl().isPresent()) {
+      // age < ttl, as in join(): event_ts > asOf - ttl
+      candidate = candidate.and(eventTs.gt(lit(Timestamp.from(asOf.minus(source.ttl().get())))));
+    }
+    for (String key : source.keyColumns()) {
+      candidate = candidate.and(column(key).isNotNull());
+    }
+    StructType schema = source.table().schema();
+    List<Column> rank = new ArrayList<>();
+    rank.add(eventTs);
+    source.tiebreakColumns().forEach(c -> rank.add(column(c)));
+    List<Column> values = new ArrayList<>();
+    for (int j = 0; j < source.columns().size(); j++) {
+      String name = source.columns().get(j).column();
+      values.add(column(name).as(VALUE_FIELD_PREFIX + j));
+      if (isOrderable(schema.apply(name).dataType())) {
+        rank.add(column(name));
+      }
+    }
+    List<Column> keys = keys(source.keyColumns());
+    Dataset<Row> winners =
+        source
+            .table()
+            .where(candidate)
+            .groupBy(keys.toArray(Column[]::new))
+            .agg(
+                max_by(struct(values.toArray(Column[]::new)), struct(rank.toArray(Column[]::new)))
+                    .as(LATEST));
+    Column on = lit(true);
+    for (int i = 0; i < source.keyColumns().size(); i++) {
+      on =
+          on.and(
+              observations
+                  .col(source.observationKeyColumns().get(i))
+                  .equalTo(winners.col(KEY_PREFIX + i)));
+    }
+    List<Column> output = new ArrayList<>();
+    for (String c : observations.columns()) {
+      output.add(observations.col(c));
+    }
+    for (int j = 0; j < source.columns().size(); j++) {
+      output.add(
+          winners.col(LATEST + "." + VALUE_FIELD_PREFIX + j).as(source.columns().get(j).output()));
+    }
+    return observations.join(winners, on, "left").select(output.toArray(Column[]::new));
   }
 
   private static Dataset<Row> joinOne(

@@ -45,14 +45,34 @@ public final class DeltaWriter {
    */
   public static TableVersion replaceWhere(
       Lakehouse lake, TableId table, Dataset<Row> rows, String condition, String commitTag) {
+    return replaceWhere(lake, table, rows, condition, List.of(), commitTag);
+  }
+
+  /**
+   * {@link #replaceWhere(Lakehouse, TableId, Dataset, String, String)} for a table partitioned by
+   * {@code partitionColumns} when this write creates it (an existing table keeps its layout). A
+   * condition on partition columns only replaces whole files: no data file is read.
+   */
+  public static TableVersion replaceWhere(
+      Lakehouse lake,
+      TableId table,
+      Dataset<Row> rows,
+      String condition,
+      List<String> partitionColumns,
+      String commitTag) {
+    boolean create = !partitionColumns.isEmpty() && !lake.exists(table);
     return commit(
         lake,
         table,
         commitTag,
-        () ->
-            save(rows, SaveMode.Overwrite, commitTag)
-                .option("replaceWhere", condition)
-                .save(lake.location(table)));
+        () -> {
+          DataFrameWriter<Row> writer =
+              save(rows, SaveMode.Overwrite, commitTag).option("replaceWhere", condition);
+          if (create) {
+            writer = writer.partitionBy(partitionColumns.toArray(String[]::new));
+          }
+          writer.save(lake.location(table));
+        });
   }
 
   /** Replaces the whole table (data and schema) in one commit. */

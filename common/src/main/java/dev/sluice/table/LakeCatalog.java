@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,12 +89,17 @@ public final class LakeCatalog {
     databaseReady = true;
   }
 
+  /**
+   * The location the session catalog holds for {@code name}: catalog metadata, no Delta log read.
+   */
   private String registeredLocation(String name) {
-    return lake.spark().sql("DESCRIBE TABLE EXTENDED " + name).collectAsList().stream()
-        .filter(r -> "Location".equals(r.getString(0)))
-        .map(r -> r.getString(1))
-        .findFirst()
-        .orElse("");
+    SparkSession spark = lake.spark();
+    try {
+      TableIdentifier id = spark.sessionState().sqlParser().parseTableIdentifier(name);
+      return spark.sessionState().catalog().getTableMetadata(id).location().toString();
+    } catch (AnalysisException e) { // it existed a moment ago: another session dropped it
+      return "";
+    }
   }
 
   private static boolean sameLocation(String a, String b) {

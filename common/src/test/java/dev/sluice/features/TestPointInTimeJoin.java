@@ -120,6 +120,50 @@ class TestPointInTimeJoin extends SparkTestBase {
         .isBetween(20L, (long) observations.size() - 20);
   }
 
+  /**
+   * The single-timestamp plan (scoring) against the same reference, with every observation at one
+   * instant: on the grid (rows stamped exactly then, ages exactly the TTL) and a microsecond off.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {0L, 1L, -1L, 7L})
+  void joinAsOfMatchesBruteForceForOneTimestamp(long offsetMicros) {
+    Random random = new Random(99 + offsetMicros);
+    Instant asOf = T0.plus(HOUR.multipliedBy(12)).plus(MICRO.multipliedBy(offsetMicros));
+    List<Row> observations = new ArrayList<>();
+    for (Row o : randomObservations(random, 120)) {
+      observations.add(rowOf(o.get(0), o.get(1), o.get(2), ts(asOf), o.get(4)));
+    }
+    List<Row> customers = randomCustomerFeatures(random, 300);
+    List<Row> pairs = randomPairFeatures(random, 200);
+    List<BruteForcePointInTime.Source> references =
+        List.of(
+            customerReference(customers, HOUR.multipliedBy(3)),
+            new BruteForcePointInTime.Source(
+                pairs, List.of(0, 1), List.of(1, 2), 2, List.of(3), -1, null));
+
+    Dataset<Row> actual =
+        PointInTimeJoin.joinAsOf(
+            frame(observations, OBSERVATIONS, 3),
+            asOf,
+            List.of(
+                customerSource(frame(customers, CUSTOMER_FEATURES, 3), HOUR.multipliedBy(3)),
+                FeatureSource.of(
+                        "pair",
+                        frame(pairs, PAIR_FEATURES, 2),
+                        List.of("customer_id", "store_id"),
+                        "event_ts",
+                        List.of("affinity"))
+                    .withObservationKeys(List.of("customer_id", "shop"))));
+
+    List<List<Object>> expected = BruteForcePointInTime.join(observations, OBS_TS, references);
+    assertThat(values(actual))
+        .as("rows of the as-of plan equal the brute-force reference, duplicates included")
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(expected.stream().filter(r -> r.get(5) != null).count())
+        .as("the data exercises matches as well as misses")
+        .isBetween(10L, (long) observations.size() - 10);
+  }
+
   @Test
   void includesFeatureRowStampedExactlyAtObservationTime() {
     List<Row> customers =

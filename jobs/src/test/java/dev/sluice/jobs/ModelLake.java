@@ -5,9 +5,14 @@
  */
 package dev.sluice.jobs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Lakes for the model stages: the tiny sample with enough customers (400) that a holdout holds both
@@ -18,14 +23,44 @@ public final class ModelLake {
 
   private ModelLake() {}
 
-  /** A new lake with a snapshot, feature tables and the churn training set of {@link #DATE}. */
+  private static Path template;
+
+  /**
+   * A new lake with a snapshot, feature tables and the churn training set of {@link #DATE}: a copy
+   * of one such lake built once per test JVM (Delta tables hold relative paths, so a copied table
+   * is the same table), so each test class starts from its own files without rebuilding them.
+   */
   public static Path withTrainingSet(String name) {
     Path root = TinyLake.newRoot(name);
-    run(root, "sample-data");
-    run(root, "snapshot", "--date", DATE);
-    run(root, "features", "build", "--from", TinyLake.START.plusDays(6).toString(), "--to", DATE);
-    run(root, "training-set", "build", "--model", "churn", "--date", DATE);
+    copy(template(), root);
     return root;
+  }
+
+  private static synchronized Path template() {
+    if (template == null) {
+      Path root = TinyLake.newRoot("model-template");
+      run(root, "sample-data");
+      run(root, "snapshot", "--date", DATE);
+      run(root, "features", "build", "--from", TinyLake.START.plusDays(6).toString(), "--to", DATE);
+      run(root, "training-set", "build", "--model", "churn", "--date", DATE);
+      template = root;
+    }
+    return template;
+  }
+
+  private static void copy(Path from, Path to) {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot copy the template lake " + from + " to " + to, e);
+    }
   }
 
   /** A lake of one's own with churn version 1 champion and version 2 challenger. */

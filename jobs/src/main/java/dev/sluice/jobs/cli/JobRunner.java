@@ -31,6 +31,8 @@ import dev.sluice.table.TableVersion;
 import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,8 +180,18 @@ public final class JobRunner {
       int exitCode,
       String error) {
     String decision = result.decision().map(d -> d.action() + ": " + d.reason()).orElse(null);
-    JobRecords.recordLineage(lake, run, result.lineageInputs(), result.lineageOutputs());
+    // Two tables, two independent commits: written at once.
+    CompletableFuture<?> lineage =
+        CompletableFuture.runAsync(
+            () ->
+                JobRecords.recordLineage(
+                    lake, run, result.lineageInputs(), result.lineageOutputs()));
     JobRecords.recordRun(lake, run, status, exitCode, decision, error);
+    try {
+      lineage.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
     result.outputs().stream().map(TableVersion::table).map(TableId::of).forEach(catalog::register);
     catalog.register(SluiceTables.JOB_RUNS);
     if (!result.lineageOutputs().isEmpty()) {

@@ -132,10 +132,16 @@ public record FeatureRetrieval(
    * The same join when every observation timestamp is known to lie in {@code [earliest, latest]}
    * (scoring dates): each group's rows are first pruned to those that can serve such an
    * observation, {@code latest >= event_ts > earliest - ttl}, so a date's scoring reads a few days
-   * of each feature table rather than its history. The result is identical.
+   * of each feature table rather than its history. When all observations share one timestamp (one
+   * score date) the plan is {@link PointInTimeJoin#joinAsOf}: each entity's winning row by one
+   * aggregation and a hash join, no sort of the observations. The result is identical.
    */
   public Dataset<Row> join(
       Dataset<Row> observations, String timestamp, Instant earliest, Instant latest) {
+    if (earliest.equals(latest)) {
+      return PointInTimeJoin.joinAsOf(
+          observations, latest, groups.stream().map(g -> g.source(g.rows())).toList());
+    }
     List<FeatureSource> pruned = new ArrayList<>();
     for (GroupRead g : groups) {
       Instant from = earliest.minus(Duration.ofDays(g.group().ttlDays()));

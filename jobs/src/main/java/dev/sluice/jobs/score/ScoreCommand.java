@@ -5,14 +5,13 @@
  */
 package dev.sluice.jobs.score;
 
-import dev.sluice.error.PipelineErrors;
 import dev.sluice.jobs.cli.CommonOptions;
+import dev.sluice.jobs.cli.DateRangeOptions;
 import dev.sluice.jobs.cli.JobRunner;
 import dev.sluice.jobs.cli.JobRunner.JobSpec;
 import dev.sluice.jobs.trainingset.TrainingSetSpec;
 import dev.sluice.snapshot.SnapshotResolver;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,34 +31,24 @@ import picocli.CommandLine.Option;
 public final class ScoreCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin DateRangeOptions days;
+
   @Option(names = "--model", paramLabel = "M", required = true, description = "Model to score.")
   String model;
-
-  @Option(names = "--date", paramLabel = "D", description = "Score date (default: today, UTC).")
-  LocalDate date;
-
-  @Option(names = "--from", paramLabel = "D1", description = "First score date of a backfill.")
-  LocalDate from;
-
-  @Option(names = "--to", paramLabel = "D2", description = "Last score date of a backfill.")
-  LocalDate to;
 
   @Option(names = "--snapshot-id", description = "Read this snapshot run's pins.")
   String snapshotId;
 
   @Override
   public Integer call() {
-    LocalDate last = to != null ? to : date != null ? date : LocalDate.now(ZoneOffset.UTC);
-    LocalDate first = from != null ? from : last;
-    boolean mixed = (from == null) != (to == null) || (from != null && date != null);
     return run(
             new JobRunner(System.out, System.err),
             common,
             model,
-            first,
-            last,
+            days.first(),
+            days.last(),
             Optional.ofNullable(snapshotId),
-            mixed)
+            days.mixed())
         .exitCode();
   }
 
@@ -89,14 +78,7 @@ public final class ScoreCommand implements Callable<Integer> {
         new JobSpec("score", Optional.of(model), Optional.of(to)),
         common,
         (env, result) -> {
-          if (mixedRange) {
-            throw PipelineErrors.invalidArgument(
-                "--from/--to", "", "give both --from and --to, or --date alone");
-          }
-          if (from.isAfter(to)) {
-            throw PipelineErrors.invalidArgument(
-                "--from", from, "must not be after --to (" + to + ")");
-          }
+          DateRangeOptions.check(from, to, mixedRange);
           ScoreSpec spec = ScoreSpec.fromModel(env.config().reader(), model);
           String entity = TrainingSetSpec.fromModel(env.config().reader(), model).entity();
           new Scorer(env)
@@ -105,7 +87,7 @@ public final class ScoreCommand implements Callable<Integer> {
                   entity,
                   from,
                   to,
-                  SnapshotResolver.resolve(env.lake(), to, snapshotId),
+                  () -> SnapshotResolver.resolve(env.lake(), to, snapshotId),
                   result);
         });
   }

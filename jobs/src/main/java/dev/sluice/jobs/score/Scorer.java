@@ -46,10 +46,16 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -84,33 +90,30 @@ final class Scorer {
       String entity,
       LocalDate from,
       LocalDate to,
-      SnapshotSet pins,
+      Supplier<SnapshotSet> pins,
       JobResult result) {
     ModelRegistry registry = env.registry();
     Path work = LocalFiles.tempDirectory("sluice-score-");
     try {
-      Loaded champion =
-          load(
-              registry
-                  .versionByAlias(spec.model(), ModelTags.CHAMPION)
-                  .orElseThrow(
-                      () ->
-                          PipelineErrors.upstreamMissing(
-                              String.format(
-                                  "Model %s has no champion in the registry at %s (run `sluice"
-                                      + " train --model %s --date %s`)",
-                                  spec.model(), registry.location(), spec.model(), to))),
-              work,
-              result);
-      Optional<Loaded> challenger =
-          registry
-              .versionByAlias(spec.model(), ModelTags.CHALLENGER)
-              .map(v -> load(v, work, result));
+      // The registry, artifact download, digest check and model load run while this thread reads
+      // the pins and the population: independent work, mostly waiting on the driver.
+      CompletableFuture<List<Loaded>> loading =
+          CompletableFuture.supplyAsync(() -> models(spec, registry, work, to));
+      Dataset<Row> population;
+      try {
+        population = population(spec, entity, from, to, pins.get(), result);
+      } catch (RuntimeException e) {
+        loading.handle((models, error) -> null).join(); // done with the scratch directory
+        throw e;
+      }
+      List<Loaded> models = join(loading);
+      models.forEach(m -> result.modelInput(m.version().name(), m.version().version()));
+      Loaded champion = models.get(0);
+      Optional<Loaded> challenger = models.stream().skip(1).findFirst();
       Set<String> columns = new LinkedHashSet<>(champion.artifact().inputColumns());
       challenger.ifPresent(c -> columns.addAll(c.artifact().inputColumns()));
       List<String> features = columns.stream().map(c -> c.replaceFirst("__", ".")).toList();
 
-      Dataset<Row> population = population(spec, entity, from, to, pins, result);
       FeatureRetrieval retrieval = FeatureRetrieval.of(env, features, entity, to, result);
       Dataset<Row> inputs =
           retrieval
@@ -145,7 +148,27 @@ final class Scorer {
     }
   }
 
-  private Loaded load(ModelVersion version, Path work, JobResult result) {
+  /** The champion, then the challenger when there is one: each verified and loaded. */
+  private List<Loaded> models(ScoreSpec spec, ModelRegistry registry, Path work, LocalDate to) {
+    ModelVersion champion =
+        registry
+            .versionByAlias(spec.model(), ModelTags.CHAMPION)
+            .orElseThrow(
+                () ->
+                    PipelineErrors.upstreamMissing(
+                        String.format(
+                            "Model %s has no champion in the registry at %s (run `sluice"
+                                + " train --model %s --date %s`)",
+                            spec.model(), registry.location(), spec.model(), to)));
+    List<Loaded> models = new ArrayList<>();
+    models.add(load(champion, work));
+    registry
+        .versionByAlias(spec.model(), ModelTags.CHALLENGER)
+        .ifPresent(v -> models.add(load(v, work)));
+    return models;
+  }
+
+  private Loaded load(ModelVersion version, Path work) {
     if (!version.tags().containsKey(ModelTags.VALIDATED_DIGEST)) {
       throw PipelineErrors.policyRefused(
           String.format("Scoring with %s version %d", version.name(), version.version()),
@@ -154,7 +177,6 @@ final class Scorer {
               + " tag); only validated versions hold champion or challenger");
     }
     ModelArtifact artifact = RegisteredArtifacts.fetch(env.registry(), version, work);
-    result.modelInput(version.name(), version.version());
     return new Loaded(version, artifact, artifact.load(env.spark()));
   }
 
@@ -209,38 +231,56 @@ final class Scorer {
     boolean split = spec.mode() == ScoreSpec.Mode.SPLIT;
     List<Dataset<Row>> predictions = new ArrayList<>();
     List<Dataset<Row>> modelInputs = new ArrayList<>();
-    Dataset<Row> championRows =
-        challenger.isPresent() && split ? inputs.where(col(COHORT).equalTo(CHAMPION)) : inputs;
-    add(spec, entity, featureColumns, championRows, champion, true, predictions, modelInputs);
+    List<Scored> scored = new ArrayList<>();
+    scored.add(
+        new Scored(
+            champion,
+            challenger.isPresent() && split ? List.of(CHAMPION) : List.of(CHAMPION, CANARY),
+            true));
     challenger.ifPresent(
-        c -> {
-          Dataset<Row> rows = split ? inputs.where(col(COHORT).equalTo(CANARY)) : inputs;
-          add(spec, entity, featureColumns, rows, c, split, predictions, modelInputs);
-        });
+        c -> scored.add(new Scored(c, split ? List.of(CANARY) : List.of(CHAMPION, CANARY), split)));
+    for (Scored s : scored) {
+      Dataset<Row> rows =
+          s.cohorts().size() == 2 ? inputs : inputs.where(col(COHORT).equalTo(s.cohorts().get(0)));
+      add(spec, entity, featureColumns, rows, s.model(), s.served(), predictions, modelInputs);
+    }
     String where =
         String.format(
             "%s = '%s' AND %s >= DATE'%s' AND %s <= DATE'%s'",
             MODEL_NAME, spec.model(), SCORE_DATE, from, SCORE_DATE, to);
     Dataset<Row> allPredictions = predictions.stream().reduce(Dataset::unionByName).orElseThrow();
     Dataset<Row> allInputs = modelInputs.stream().reduce(Dataset::unionByName).orElseThrow();
+    // One job computes the cached inputs (the point-in-time retrieval) and counts the cohorts;
+    // then both tables are written from the cache, one commit each.
+    Map<String, Long> cohorts =
+        env.stages()
+            .stage(
+                "retrieve",
+                String.format("feature values as of %s..%s and cohorts", from, to),
+                () -> cohortSizes(inputs));
+    String description =
+        String.format(
+            "predictions and scoring inputs of %s..%s: champion v%d%s (%s)",
+            from,
+            to,
+            champion.version().version(),
+            challenger.map(c -> " and challenger v" + c.version().version()).orElse(""),
+            spec.mode().name().toLowerCase(Locale.ROOT));
+    List<String> partitions = List.of(MODEL_NAME, SCORE_DATE);
+    String tag = env.run().commitTag();
     result.output(
         env.stages()
             .stage(
                 "predictions",
-                String.format(
-                    "score %s..%s with champion v%d%s (%s)",
-                    from,
-                    to,
-                    champion.version().version(),
-                    challenger.map(c -> " and challenger v" + c.version().version()).orElse(""),
-                    spec.mode().name().toLowerCase(java.util.Locale.ROOT)),
+                description,
                 () ->
                     DeltaWriter.replaceWhere(
                         env.lake(),
                         SluiceTables.PREDICTIONS,
                         allPredictions,
                         where,
-                        env.run().commitTag())));
+                        partitions,
+                        tag)));
     result.output(
         env.stages()
             .stage(
@@ -252,22 +292,49 @@ final class Scorer {
                         SluiceTables.SCORING_INPUTS,
                         allInputs,
                         where,
-                        env.run().commitTag())));
+                        partitions,
+                        tag)));
     env.catalog().register(SluiceTables.PREDICTIONS);
     env.catalog().register(SluiceTables.SCORING_INPUTS);
-    for (Row r :
-        allInputs
-            .groupBy(MODEL_VERSION, COHORT, SERVED)
-            .agg(count(lit(1)))
-            .orderBy(MODEL_VERSION, COHORT)
-            .collectAsList()) {
-      result.metric(
-          String.format(
-              "rows.v%d.%s%s", r.getLong(0), r.getString(1), r.getBoolean(2) ? "" : ".shadow"),
-          r.getLong(3));
+    for (Scored s : scored) {
+      for (String cohort : s.cohorts()) {
+        if (cohorts.get(cohort) > 0) {
+          result.metric(
+              String.format("rows.v%d.%s%s", s.version(), cohort, s.served() ? "" : ".shadow"),
+              cohorts.get(cohort));
+        }
+      }
     }
     result.metric("champion_version", champion.version().version());
     challenger.ifPresent(c -> result.metric("challenger_version", c.version().version()));
+  }
+
+  /** A model's part in a scoring run: the cohorts it scores and whether its rows are served. */
+  private record Scored(Loaded model, List<String> cohorts, boolean served) {
+    long version() {
+      return model.version().version();
+    }
+  }
+
+  /** Rows per cohort (both present, zero when empty); materializes the cached inputs. */
+  private static Map<String, Long> cohortSizes(Dataset<Row> inputs) {
+    Map<String, Long> sizes = new HashMap<>(Map.of(CHAMPION, 0L, CANARY, 0L));
+    for (Row r : inputs.groupBy(COHORT).agg(count(lit(1))).collectAsList()) {
+      sizes.put(r.getString(0), r.getLong(1));
+    }
+    return sizes;
+  }
+
+  /** The value of a write run on another thread; its failure is rethrown as it was. */
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** The rows a model scores: its predictions and the exact inputs it saw. */
