@@ -16,11 +16,19 @@ import static org.apache.spark.sql.types.DataTypes.createStructType;
 
 import dev.sluice.model.ColumnProfile.Bin;
 import dev.sluice.model.ColumnProfile.NumericStats;
+import dev.sluice.model.ProfiledColumn.Kind;
 import dev.sluice.table.Columns;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
@@ -100,6 +108,70 @@ public final class BaselineRecords {
       }
     }
     return List.copyOf(rows);
+  }
+
+  /**
+   * The profiles of {@code rows} (rows of {@link #SCHEMA}, any order) by model version, columns in
+   * the order of their first bin row: the inverse of {@link #toRows}.
+   */
+  public static Map<Long, List<ColumnProfile>> fromRows(List<Row> rows) {
+    Map<Long, Map<String, List<Row>>> byVersion = new TreeMap<>();
+    for (Row r : rows) {
+      byVersion
+          .computeIfAbsent(r.<Long>getAs(Columns.MODEL_VERSION), v -> new LinkedHashMap<>())
+          .computeIfAbsent(r.<String>getAs(Columns.COLUMN_NAME), c -> new ArrayList<>())
+          .add(r);
+    }
+    Map<Long, List<ColumnProfile>> profiles = new LinkedHashMap<>();
+    byVersion.forEach(
+        (version, columns) ->
+            profiles.put(
+                version, columns.values().stream().map(BaselineRecords::profile).toList()));
+    return profiles;
+  }
+
+  private static ColumnProfile profile(List<Row> bins) {
+    List<Row> sorted = new ArrayList<>(bins);
+    sorted.sort(Comparator.comparingInt(r -> r.<Integer>getAs(Columns.BIN_INDEX)));
+    Row first = sorted.get(0);
+    Kind kind = Kind.valueOf(first.<String>getAs(Columns.COLUMN_KIND).toUpperCase(Locale.ROOT));
+    List<Bin> parsed = new ArrayList<>();
+    for (Row r : sorted) {
+      String category = r.getAs(Columns.CATEGORY);
+      parsed.add(
+          new Bin(
+              r.getAs(Columns.BIN_INDEX),
+              category == null ? r.<Double>getAs(Columns.BIN_LOWER) : Double.NaN,
+              category == null ? r.<Double>getAs(Columns.BIN_UPPER) : Double.NaN,
+              Optional.ofNullable(category),
+              r.getAs(Columns.BIN_COUNT),
+              r.getAs(Columns.BIN_SHARE)));
+    }
+    Double mean = first.getAs(Columns.MEAN);
+    Optional<NumericStats> stats =
+        kind == Kind.NUMERIC && mean != null
+            ? Optional.of(
+                new NumericStats(
+                    mean,
+                    orNaN(first.getAs(Columns.STDDEV)),
+                    first.getAs(Columns.MIN),
+                    first.getAs(Columns.MAX)))
+            : Optional.empty();
+    Long distinct = first.getAs(Columns.DISTINCT_COUNT);
+    return new ColumnProfile(
+        first.getAs(Columns.COLUMN_NAME),
+        kind,
+        first.getAs(Columns.DATA_TYPE),
+        first.getAs(Columns.ROW_COUNT),
+        first.getAs(Columns.NULL_COUNT),
+        first.getAs(Columns.NAN_COUNT),
+        stats,
+        distinct == null ? OptionalLong.empty() : OptionalLong.of(distinct),
+        parsed);
+  }
+
+  private static double orNaN(Double value) {
+    return value == null ? Double.NaN : value;
   }
 
   /** Null for NaN: an undefined statistic. */

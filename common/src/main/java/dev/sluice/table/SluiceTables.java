@@ -19,6 +19,9 @@ public final class SluiceTables {
   public static final TableId PREDICTIONS = TableId.of("predictions");
   public static final TableId SCORING_INPUTS = TableId.of("scoring_inputs");
   public static final TableId CANARY_ANALYSES = TableId.of("canary_analyses");
+  public static final TableId PROFILE_METRICS = TableId.of("profile_metrics");
+  public static final TableId DRIFT_METRICS = TableId.of("drift_metrics");
+  public static final TableId ALERTS = TableId.of("alerts");
 
   /** Where rows failing a source's row-level checks go. */
   public static TableId quarantine(String source) {

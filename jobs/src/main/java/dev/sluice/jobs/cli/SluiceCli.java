@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       TrainingSetCommand.class,
       dev.sluice.jobs.train.TrainCommand.class,
       dev.sluice.jobs.score.ScoreCommand.class,
+      dev.sluice.jobs.drift.DriftCommand.class,
       dev.sluice.jobs.canary.CanaryCommand.class,
       dev.sluice.jobs.release.PromoteCommand.class,
       dev.sluice.jobs.release.RollbackCommand.class,

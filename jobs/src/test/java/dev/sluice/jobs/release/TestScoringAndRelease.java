@@ -5,11 +5,15 @@
  */
 package dev.sluice.jobs.release;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.sluice.config.RegistryConfig;
 import dev.sluice.jobs.CliRun;
 import dev.sluice.jobs.ModelLake;
@@ -23,12 +27,19 @@ import dev.sluice.registry.server.RegistryServer;
 import dev.sluice.testing.SparkTestBase;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -398,6 +409,164 @@ class TestScoringAndRelease extends SparkTestBase {
     CliRun score = sluice(List.of(), "score", "--model", "churn", "--date", DATE);
     assertThat(score.exitCode()).isEqualTo(5);
     assertThat(score.stderr()).contains("never passed the validation gate");
+  }
+
+  /** Drift with every window judged, whatever its size. */
+  private static final String ANY_COUNT = "-Dsluice.models.churn.drift.min-count=0";
+
+  @Test
+  @Order(14)
+  void driftProfilesEachWindowInOneQueryAgainstTheBaselineAndThePreviousWindow() throws Exception {
+    Map<String, Set<String>> executions = new ConcurrentHashMap<>();
+    SparkListener listener =
+        new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart job) {
+            String group = job.properties().getProperty("spark.jobGroup.id", "");
+            String description = job.properties().getProperty("spark.job.description", "");
+            String execution = job.properties().getProperty("spark.sql.execution.id");
+            // Delta's own queries (listing a table's files for the scan) are not the profile's.
+            if (group.startsWith("drift:profile-")
+                && !description.startsWith("Delta")
+                && execution != null) {
+              executions.computeIfAbsent(group, g -> ConcurrentHashMap.newKeySet()).add(execution);
+            }
+          }
+        };
+    spark.sparkContext().addSparkListener(listener);
+    CliRun run;
+    try {
+      run = sluice(List.of(ANY_COUNT), "drift", "--model", "churn", "--from", FIRST, "--to", DATE);
+    } finally {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    assertThat(run.exitCode()).as(run.stderr()).isIn(0, 5);
+    assertThat(executions).as("one profiling query per window").hasSize(3);
+    executions.values().forEach(ids -> assertThat(ids).hasSize(1));
+
+    Dataset<Row> profiles = table("profile_metrics");
+    List<Row> served =
+        table("scoring_inputs")
+            .where(col("served").and(col("score_date").geq(FIRST)))
+            .groupBy("model_version", "score_date")
+            .count()
+            .collectAsList();
+    assertThat(served).isNotEmpty();
+    for (Row r : served) {
+      Row profile =
+          profiles
+              .where(
+                  col("model_version")
+                      .equalTo(r.getLong(0))
+                      .and(col("window_end").equalTo(r.getDate(1)))
+                      .and(col("slice_key").equalTo("all"))
+                      .and(col("column_name").equalTo("customer_activity__events_7d")))
+              .first();
+      assertThat(profile.<Long>getAs("count"))
+          .as("rows profiled for v%d on %s", r.getLong(0), r.getDate(1))
+          .isEqualTo(r.getLong(2));
+    }
+    Dataset<Row> drift = table("drift_metrics");
+    assertThat(drift.where(col("drift_type").equalTo("BASELINE")).count())
+        .as("every profile is compared with its baseline")
+        .isEqualTo(profiles.count());
+    assertThat(
+            drift
+                .where(col("drift_type").equalTo("CONSECUTIVE"))
+                .select("window_end")
+                .distinct()
+                .count())
+        .as("every window after the first is compared with the one before")
+        .isEqualTo(2);
+    assertThat(
+            drift
+                .where(
+                    col("drift_type")
+                        .equalTo("BASELINE")
+                        .and(col("column_name").equalTo("probability")))
+                .count())
+        .as("prediction drift on the score")
+        .isPositive();
+  }
+
+  @Test
+  @Order(15)
+  void rerunningDriftReplacesItsRows() {
+    long profiles = table("profile_metrics").count();
+    long drift = table("drift_metrics").count();
+    CliRun run =
+        sluice(List.of(ANY_COUNT), "drift", "--model", "churn", "--from", FIRST, "--to", DATE);
+    assertThat(run.exitCode()).as(run.stderr()).isIn(0, 5);
+    assertThat(table("profile_metrics").count()).isEqualTo(profiles);
+    assertThat(table("drift_metrics").count()).isEqualTo(drift);
+  }
+
+  @Test
+  @Order(16)
+  void anAlertIsRecordedPostedAndExitsFive() throws Exception {
+    List<String> received = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          received.add(new String(exchange.getRequestBody().readAllBytes(), UTF_8));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    receiver.start();
+    CliRun run;
+    try {
+      run =
+          sluice(
+              List.of(
+                  ANY_COUNT,
+                  "-Dsluice.models.churn.drift.psi.warn=0",
+                  "-Dsluice.models.churn.drift.psi.alert=0", // every column alerts
+                  "-Dsluice.models.churn.drift.on-alert=rollback",
+                  "-Dsluice.models.churn.drift.webhook=http://127.0.0.1:"
+                      + receiver.getAddress().getPort()
+                      + "/hook"),
+              "drift",
+              "--model",
+              "churn",
+              "--date",
+              FIRST);
+    } finally {
+      receiver.stop(0);
+    }
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(5);
+    Dataset<Row> alerts = table("alerts").where(col("window_end").equalTo(FIRST));
+    long columns =
+        table("drift_metrics")
+            .where(
+                col("window_end")
+                    .equalTo(FIRST)
+                    .and(col("drift_type").equalTo("BASELINE"))
+                    .and(col("slice_key").equalTo("all")))
+            .count();
+    assertThat(alerts.where(col("metric").equalTo("psi")).count())
+        .as("one alert per column of the whole population")
+        .isEqualTo(columns);
+    assertThat(alerts.where(col("metric").equalTo("drifted_share")).count()).isPositive();
+    // Version 1 is champion and nothing earlier is known good (test 11): the rollback is refused,
+    // and the alert says so. Version 1 served rows on FIRST (test 5), so its rows drifted.
+    assertThat(
+            table("scoring_inputs")
+                .where(
+                    col("score_date")
+                        .equalTo(FIRST)
+                        .and(col("served"))
+                        .and(col("model_version").equalTo(1L)))
+                .isEmpty())
+        .isFalse();
+    assertThat(alerts.select("action").distinct().first().getString(0))
+        .startsWith("rollback refused");
+    assertThat(alias(ModelTags.CHAMPION)).contains(1L);
+    assertThat(received).hasSize(1);
+    JsonNode payload = new ObjectMapper().readTree(received.get(0));
+    assertThat(payload.get("model").asText()).isEqualTo("churn");
+    assertThat(payload.get("alerts").size()).isEqualTo((int) alerts.count());
   }
 
   private static RegistryServer server() {

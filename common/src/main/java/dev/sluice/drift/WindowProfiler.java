@@ -1,0 +1,329 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.drift;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static org.apache.spark.sql.functions.approx_count_distinct;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.column;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.sluice.model.BaselineProfile;
+import dev.sluice.model.ColumnProfile;
+import dev.sluice.model.ColumnProfile.Bin;
+import dev.sluice.model.ColumnProfile.NumericStats;
+import dev.sluice.model.ProfiledColumn.Kind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Profiles a window of rows (scoring inputs with their scores) on each model version's baseline
+ * bins, per slice, with <b>one aggregation</b>: every column's counts, moments, quantiles, distinct
+ * count and histogram for every (version, slice) come from a single {@code groupBy} over the
+ * window, never a job per column or per statistic.
+ *
+ * <ul>
+ *   <li><b>Slices.</b> Every row counts in the slice {@code (all, all)} and, for each slicing
+ *       expression {@code name -> expr}, in {@code (name, string value of expr)} ({@code "null"}
+ *       for a null value): the rows are exploded once into their slices before the aggregation.
+ *   <li><b>Bins.</b> A numeric value (cast to double, NaN counted apart) falls in the bin of {@link
+ *       BaselineProfile#binIndex(Column, double[])} on the version's edges; a categorical value (as
+ *       a string) in its named category's bin, else in the baseline's {@value ColumnProfile#OTHER}
+ *       bin. The bins are the baseline's, so the histograms of the baseline, of this window and of
+ *       the previous window compare bin by bin.
+ *   <li><b>Shares</b> are counts over the binned values (non-null, non-NaN), as in the baseline.
+ * </ul>
+ */
+public final class WindowProfiler {
+  /** The slice key and value of the slice holding every row. */
+  public static final String ALL = "all";
+
+  /** The quantiles recorded for a numeric column. */
+  public static final List<Double> QUANTILES = List.of(0.05, 0.25, 0.5, 0.75, 0.95);
+
+  /** The most unseen categories recorded per column and window. */
+  public static final int MAX_UNSEEN = 20;
+
+  private static final String SLICE = "_slice";
+  private static final String KEY = "key";
+  private static final String VALUE = "value";
+  private static final String VERSION = "_version";
+  private static final String ROWS = "_rows";
+
+  private WindowProfiler() {}
+
+  /**
+   * The profiles of every baseline column of every version present in {@code window}.
+   *
+   * @param window the window's rows: the version column and every baseline column
+   * @param versionColumn the model version column (long)
+   * @param baselines each version's baseline, by column name (every version profiles the columns of
+   *     its own baseline)
+   * @param slices slicing expressions by slice name, in order
+   * @return by version, slice (all first, then the slices in order, values ascending) and column
+   *     (baseline order)
+   */
+  public static List<WindowProfile> profile(
+      Dataset<Row> window,
+      String versionColumn,
+      Map<Long, List<ColumnProfile>> baselines,
+      Map<String, Column> slices) {
+    checkArgument(!baselines.isEmpty(), "Cannot profile: no baselines");
+    Map<String, Kind> columns = columns(baselines);
+    for (String name : columns.keySet()) {
+      checkArgument(
+          List.of(window.columns()).contains(name),
+          "Cannot profile: the window has no column %s (columns: %s)",
+          name,
+          List.of(window.columns()));
+    }
+    List<Column> sliceStructs = new ArrayList<>();
+    sliceStructs.add(struct(lit(ALL).as(KEY), lit(ALL).as(VALUE)));
+    slices.forEach(
+        (name, expr) ->
+            sliceStructs.add(
+                struct(
+                    lit(name).as(KEY),
+                    coalesce(expr.cast(DataTypes.StringType), lit("null")).as(VALUE))));
+
+    // One projection: the version, the slice (exploded), each column's value and bin.
+    List<Column> projected = new ArrayList<>();
+    projected.add(col(versionColumn).cast(DataTypes.LongType).as(VERSION));
+    projected.add(explode(array(sliceStructs.toArray(Column[]::new))).as(SLICE));
+    List<String> names = List.copyOf(columns.keySet());
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      boolean numeric = columns.get(name) == Kind.NUMERIC;
+      Column raw = column(name);
+      projected.add(raw.isNull().as("n_" + i));
+      if (numeric) {
+        Column x = raw.cast(DataTypes.DoubleType);
+        projected.add(x.isNotNull().and(isnan(x)).as("nan_" + i));
+        Column value = when(x.isNotNull().and(isnan(x).unary_$bang()), x);
+        projected.add(value.as("x_" + i));
+        projected.add(
+            byVersion(baselines, name, b -> BaselineProfile.binIndex(value, b.innerEdges()))
+                .as("b_" + i));
+      } else {
+        Column s = raw.cast(DataTypes.StringType);
+        projected.add(s.as("x_" + i));
+        projected.add(byVersion(baselines, name, b -> categoryBin(s, b)).as("b_" + i));
+        projected.add(byVersion(baselines, name, b -> unseen(s, b)).as("u_" + i));
+      }
+    }
+
+    List<Column> aggregates = new ArrayList<>();
+    aggregates.add(count(lit(1)).as(ROWS));
+    for (int i = 0; i < names.size(); i++) {
+      boolean numeric = columns.get(names.get(i)) == Kind.NUMERIC;
+      Column x = col("x_" + i);
+      aggregates.add(sum(when(col("n_" + i), 1L).otherwise(0L)).as("nulls_" + i));
+      aggregates.add(approx_count_distinct(x).as("distinct_" + i));
+      if (numeric) {
+        aggregates.add(sum(when(col("nan_" + i), 1L).otherwise(0L)).as("nans_" + i));
+        aggregates.add(avg(x).as("mean_" + i));
+        aggregates.add(stddev_samp(x).as("sd_" + i));
+        aggregates.add(min(x).as("min_" + i));
+        aggregates.add(max(x).as("max_" + i));
+        aggregates.add(
+            percentile_approx(
+                    x,
+                    array(QUANTILES.stream().map(q -> lit(q)).toArray(Column[]::new)),
+                    lit(BaselineProfile.QUANTILE_ACCURACY))
+                .as("q_" + i));
+      } else {
+        aggregates.add(
+            slice(array_sort(collect_set(col("u_" + i))), 1, MAX_UNSEEN).as("unseen_" + i));
+      }
+      int bins = maxBins(baselines, names.get(i));
+      Column[] histogram = new Column[bins];
+      for (int k = 0; k < bins; k++) {
+        histogram[k] = sum(when(col("b_" + i).equalTo(k), 1L).otherwise(0L));
+      }
+      aggregates.add(array(histogram).as("h_" + i));
+    }
+
+    List<Row> groups =
+        window
+            .select(projected.toArray(Column[]::new))
+            .groupBy(
+                col(VERSION), col(SLICE + "." + KEY).as(KEY), col(SLICE + "." + VALUE).as(VALUE))
+            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+            .collectAsList();
+
+    List<WindowProfile> profiles = new ArrayList<>();
+    for (Row g : sorted(groups, slices)) {
+      long version = g.getAs(VERSION);
+      List<ColumnProfile> baseline = baselines.get(version);
+      if (baseline == null) {
+        continue; // a version without a baseline is not profiled (the caller reports it)
+      }
+      for (ColumnProfile b : baseline) {
+        int i = names.indexOf(b.name());
+        String type = window.schema().apply(b.name()).dataType().simpleString();
+        profiles.add(windowProfile(g, i, version, b, type));
+      }
+    }
+    return List.copyOf(profiles);
+  }
+
+  private static WindowProfile windowProfile(
+      Row g, int i, long version, ColumnProfile baseline, String type) {
+    long rows = g.getAs(ROWS);
+    long nulls = g.getAs("nulls_" + i);
+    boolean numeric = baseline.kind() == Kind.NUMERIC;
+    long nans = numeric ? g.<Long>getAs("nans_" + i) : 0L;
+    long values = rows - nulls - nans;
+    List<Long> histogram = g.getList(g.fieldIndex("h_" + i));
+    List<Bin> bins = new ArrayList<>();
+    for (Bin b : baseline.bins()) {
+      long count = histogram.get(b.index());
+      double share = values == 0 ? 0.0 : (double) count / values;
+      bins.add(new Bin(b.index(), b.lower(), b.upper(), b.category(), count, share));
+    }
+    Optional<NumericStats> stats = Optional.empty();
+    List<Double> quantiles = List.of();
+    List<String> unseen = List.of();
+    if (numeric && values > 0) {
+      Double sd = g.getAs("sd_" + i);
+      stats =
+          Optional.of(
+              new NumericStats(
+                  g.getAs("mean_" + i),
+                  sd == null ? Double.NaN : sd,
+                  g.getAs("min_" + i),
+                  g.getAs("max_" + i)));
+      quantiles = g.getList(g.fieldIndex("q_" + i));
+    }
+    long distinct = g.getAs("distinct_" + i);
+    if (!numeric) {
+      unseen = g.getList(g.fieldIndex("unseen_" + i));
+    }
+    ColumnProfile profile =
+        new ColumnProfile(
+            baseline.name(),
+            baseline.kind(),
+            type,
+            rows,
+            nulls,
+            nans,
+            stats,
+            numeric ? OptionalLong.empty() : OptionalLong.of(distinct),
+            bins);
+    return new WindowProfile(
+        version, g.getAs(KEY), g.getAs(VALUE), profile, quantiles, distinct, unseen);
+  }
+
+  /** Groups ordered by version, slice (all first, then in the given order), slice value. */
+  private static List<Row> sorted(List<Row> groups, Map<String, Column> slices) {
+    List<String> order = new ArrayList<>();
+    order.add(ALL);
+    order.addAll(slices.keySet());
+    List<Row> sorted = new ArrayList<>(groups);
+    sorted.sort(
+        java.util.Comparator.<Row>comparingLong(r -> r.getAs(VERSION))
+            .thenComparingInt(r -> order.indexOf(r.<String>getAs(KEY)))
+            .thenComparing(r -> r.<String>getAs(VALUE)));
+    return sorted;
+  }
+
+  /** Every baseline column and its kind, in the order of first appearance. */
+  private static Map<String, Kind> columns(Map<Long, List<ColumnProfile>> baselines) {
+    Map<String, Kind> columns = new LinkedHashMap<>();
+    baselines.values().stream()
+        .flatMap(List::stream)
+        .forEach(
+            p -> {
+              Kind known = columns.putIfAbsent(p.name(), p.kind());
+              checkArgument(
+                  known == null || known == p.kind(),
+                  "Cannot profile %s: numeric in one baseline, categorical in another",
+                  p.name());
+            });
+    return columns;
+  }
+
+  private static int maxBins(Map<Long, List<ColumnProfile>> baselines, String name) {
+    return baselines.values().stream()
+        .flatMap(List::stream)
+        .filter(p -> p.name().equals(name))
+        .mapToInt(p -> p.bins().size())
+        .max()
+        .orElse(0);
+  }
+
+  /** {@code CASE version WHEN v THEN expr(v's baseline of name) ... END}. */
+  private static Column byVersion(
+      Map<Long, List<ColumnProfile>> baselines,
+      String name,
+      java.util.function.Function<ColumnProfile, Column> expr) {
+    Column result = null;
+    for (Map.Entry<Long, List<ColumnProfile>> e : baselines.entrySet()) {
+      Optional<ColumnProfile> baseline =
+          e.getValue().stream().filter(p -> p.name().equals(name)).findFirst();
+      if (baseline.isEmpty()) {
+        continue;
+      }
+      Column when = col(VERSION).equalTo(e.getKey());
+      result =
+          result == null
+              ? when(when, expr.apply(baseline.get()))
+              : result.when(when, expr.apply(baseline.get()));
+    }
+    return result;
+  }
+
+  /** A category's bin: its named bin, else the other bin; null for null. */
+  private static Column categoryBin(Column value, ColumnProfile baseline) {
+    Column bin = null;
+    Integer other = null;
+    for (Bin b : baseline.bins()) {
+      String category = b.category().orElseThrow();
+      if (category.equals(ColumnProfile.OTHER)) {
+        other = b.index();
+        continue;
+      }
+      Column test = value.equalTo(category);
+      bin = bin == null ? when(test, lit(b.index())) : bin.when(test, lit(b.index()));
+    }
+    Column fallback = lit(other == null ? -1 : other);
+    return when(value.isNotNull(), bin == null ? fallback : bin.otherwise(fallback));
+  }
+
+  /** The value when it is none of the baseline's named categories; else null. */
+  private static Column unseen(Column value, ColumnProfile baseline) {
+    Object[] named =
+        baseline.bins().stream()
+            .map(b -> b.category().orElseThrow())
+            .filter(c -> !c.equals(ColumnProfile.OTHER))
+            .toArray();
+    return named.length == 0 ? value : when(value.isin(named).unary_$bang(), value);
+  }
+}

@@ -1,0 +1,201 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.drift;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.sluice.model.BaselineProfile;
+import dev.sluice.model.BaselineSettings;
+import dev.sluice.model.ColumnProfile;
+import dev.sluice.model.ProfiledColumn;
+import dev.sluice.testing.SparkTestBase;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerEvent;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link WindowProfiler} against the same counts made plainly in Java: for every version and slice,
+ * each value is binned with {@link BaselineProfile#binIndex(double[], double)} or by category.
+ */
+class TestWindowProfiler extends SparkTestBase {
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("model_version", DataTypes.LongType)
+          .add("x", DataTypes.DoubleType)
+          .add("plan", DataTypes.StringType)
+          .add("region", DataTypes.StringType);
+
+  @Test
+  void countsEveryVersionAndSliceOnItsOwnBaselineBins() throws Exception {
+    Random random = new Random(11);
+    List<Row> training = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      training.add(
+          RowFactory.create(1L, random.nextGaussian(), pick(random, "basic", "pro"), "eu"));
+    }
+    Map<Long, List<ColumnProfile>> baselines = new LinkedHashMap<>();
+    baselines.put(1L, baseline(training, 5));
+    baselines.put(2L, baseline(training, 3)); // another version, other bins
+    List<Row> window = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      long version = i % 3 == 0 ? 2L : 1L;
+      Double x = i % 17 == 0 ? null : i % 19 == 0 ? Double.NaN : random.nextGaussian() + 0.5;
+      String plan = i % 13 == 0 ? null : pick(random, "basic", "pro", "team", "edu");
+      window.add(RowFactory.create(version, x, plan, pick(random, "eu", "us")));
+    }
+    Dataset<Row> frame = spark.createDataFrame(window, SCHEMA).repartition(3);
+    Map<String, Column> slices = new LinkedHashMap<>();
+    slices.put("region", col("region"));
+
+    AtomicInteger queries = new AtomicInteger();
+    SparkListener listener =
+        new SparkListener() {
+          @Override
+          public void onOtherEvent(SparkListenerEvent event) {
+            if (event instanceof SparkListenerSQLExecutionStart) {
+              queries.incrementAndGet();
+            }
+          }
+        };
+    spark.sparkContext().addSparkListener(listener);
+    List<WindowProfile> profiles;
+    try {
+      profiles = WindowProfiler.profile(frame, "model_version", baselines, slices);
+    } finally {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    // One query (adaptive execution runs each of its shuffle stages as a Spark job of its own).
+    assertThat(queries.get())
+        .as("every column, slice and version from one aggregation query")
+        .isEqualTo(1);
+
+    // 2 versions x (all + eu + us) x 2 columns
+    assertThat(profiles).hasSize(12);
+    for (WindowProfile p : profiles) {
+      List<Row> rows =
+          window.stream()
+              .filter(r -> r.getLong(0) == p.modelVersion())
+              .filter(r -> p.sliceKey().equals("all") || r.getString(3).equals(p.sliceValue()))
+              .toList();
+      ColumnProfile base =
+          baselines.get(p.modelVersion()).stream()
+              .filter(b -> b.name().equals(p.profile().name()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(p.profile().rowCount()).isEqualTo(rows.size());
+      long[] expected = new long[base.bins().size()];
+      if (p.profile().name().equals("x")) {
+        List<Double> values = new ArrayList<>();
+        long nulls = 0;
+        long nans = 0;
+        for (Row r : rows) {
+          if (r.isNullAt(1)) {
+            nulls++;
+          } else if (Double.isNaN(r.getDouble(1))) {
+            nans++;
+          } else {
+            values.add(r.getDouble(1));
+            expected[BaselineProfile.binIndex(base.innerEdges(), r.getDouble(1))]++;
+          }
+        }
+        assertThat(p.profile().nullCount()).isEqualTo(nulls);
+        assertThat(p.profile().nanCount()).isEqualTo(nans);
+        double mean = values.stream().mapToDouble(v -> v).average().orElseThrow();
+        assertThat(p.profile().stats().orElseThrow().mean()).isCloseTo(mean, within(1e-9));
+        assertThat(p.profile().stats().orElseThrow().min())
+            .isEqualTo(values.stream().mapToDouble(v -> v).min().orElseThrow());
+        assertThat(p.quantiles()).hasSize(WindowProfiler.QUANTILES.size());
+        double[] sorted = values.stream().mapToDouble(v -> v).sorted().toArray();
+        // percentile_approx is exact on so few values: the value of rank ceil(q * n)
+        int median = (int) Math.ceil(0.5 * sorted.length) - 1;
+        assertThat(p.quantiles().get(2)).isEqualTo(sorted[median]);
+      } else {
+        List<String> named =
+            base.bins().stream()
+                .map(b -> b.category().orElseThrow())
+                .filter(c -> !c.equals(ColumnProfile.OTHER))
+                .toList();
+        long nulls = 0;
+        List<String> unseen = new ArrayList<>();
+        for (Row r : rows) {
+          if (r.isNullAt(2)) {
+            nulls++;
+            continue;
+          }
+          int bin = named.indexOf(r.getString(2));
+          expected[bin >= 0 ? bin : base.bins().size() - 1]++;
+          if (bin < 0 && !unseen.contains(r.getString(2))) {
+            unseen.add(r.getString(2));
+          }
+        }
+        unseen.sort(null);
+        assertThat(p.profile().nullCount()).isEqualTo(nulls);
+        assertThat(p.unseenCategories()).containsExactlyElementsOf(unseen);
+      }
+      assertThat(p.profile().bins().stream().mapToLong(ColumnProfile.Bin::count).toArray())
+          .as(
+              "histogram of %s v%d %s=%s",
+              p.profile().name(), p.modelVersion(), p.sliceKey(), p.sliceValue())
+          .containsExactly(expected);
+    }
+    assertThat(profiles.get(0).unseenCategories()).isEmpty(); // x is numeric
+    assertThat(
+            profiles.stream()
+                .filter(p -> p.profile().name().equals("plan"))
+                .flatMap(p -> p.unseenCategories().stream())
+                .distinct()
+                .sorted()
+                .toList())
+        .as("team and edu were never in training")
+        .containsExactly("edu", "team");
+  }
+
+  @Test
+  void anAllNullColumnHasNoValuesAndEmptyBins() {
+    List<Row> training =
+        List.of(RowFactory.create(1L, 1.0, "basic", "eu"), RowFactory.create(1L, 2.0, "pro", "eu"));
+    Map<Long, List<ColumnProfile>> baselines = Map.of(1L, baseline(training, 4));
+    List<Row> window =
+        List.of(RowFactory.create(1L, null, null, "eu"), RowFactory.create(1L, null, null, "eu"));
+    List<WindowProfile> profiles =
+        WindowProfiler.profile(
+            spark.createDataFrame(window, SCHEMA), "model_version", baselines, Map.of());
+    WindowProfile x = profiles.get(0);
+    assertThat(x.profile().nullCount()).isEqualTo(2);
+    assertThat(x.profile().stats()).isEmpty();
+    assertThat(x.quantiles()).isEmpty();
+    assertThat(Arrays.stream(x.sample().counts()).sum()).isZero();
+    assertThat(x.sample().range()).isEmpty();
+  }
+
+  private static List<ColumnProfile> baseline(List<Row> rows, int bins) {
+    return BaselineProfile.compute(
+        spark.createDataFrame(rows, SCHEMA),
+        List.of(ProfiledColumn.numeric("x"), ProfiledColumn.categorical("plan")),
+        new BaselineSettings(bins, 2));
+  }
+
+  private static String pick(Random random, String... values) {
+    return values[random.nextInt(values.length)];
+  }
+}

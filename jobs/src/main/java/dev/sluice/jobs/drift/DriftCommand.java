@@ -1,0 +1,81 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.jobs.drift;
+
+import dev.sluice.error.PipelineErrors;
+import dev.sluice.jobs.cli.CommonOptions;
+import dev.sluice.jobs.cli.DateRangeOptions;
+import dev.sluice.jobs.cli.JobRunner;
+import dev.sluice.jobs.cli.JobRunner.JobSpec;
+import dev.sluice.jobs.trainingset.TrainingSetSpec;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sluice drift --model M --date D [--granularity 1d|1w]} (or {@code --from/--to}). */
+@Command(
+    name = "drift",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Profile the served scoring inputs and scores of each window on the model's baseline bins",
+      "(profile_metrics), compare them with the training baseline and the previous window",
+      "(drift_metrics), and raise alerts by sluice.models.M.drift (exit 5 on an alert)."
+    })
+public final class DriftCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Mixin DateRangeOptions days;
+
+  @Option(names = "--model", paramLabel = "M", required = true, description = "Model.")
+  String model;
+
+  @Option(
+      names = "--granularity",
+      paramLabel = "G",
+      description = "1d (a day per window) or 1w (7 days); default: the model's drift.granularity.")
+  String granularity;
+
+  @Override
+  public Integer call() {
+    return run(
+            new JobRunner(System.out, System.err),
+            common,
+            model,
+            days.first(),
+            days.last(),
+            Optional.ofNullable(granularity),
+            days.mixed())
+        .exitCode();
+  }
+
+  public static JobRunner.Outcome run(
+      JobRunner runner,
+      CommonOptions common,
+      String model,
+      LocalDate from,
+      LocalDate to,
+      Optional<String> granularity,
+      boolean mixedRange) {
+    return runner.run(
+        new JobSpec("drift", Optional.of(model), Optional.of(to)),
+        common,
+        (env, result) -> {
+          DateRangeOptions.check(from, to, mixedRange);
+          DriftSpec spec = DriftSpec.fromModel(env.config().reader(), model);
+          if (granularity.isPresent()) {
+            if (!granularity.get().equals("1d") && !granularity.get().equals("1w")) {
+              throw PipelineErrors.invalidArgument("--granularity", granularity.get(), "1d or 1w");
+            }
+            spec = spec.withGranularity(granularity.get());
+          }
+          String entity = TrainingSetSpec.fromModel(env.config().reader(), model).entity();
+          new Drifter(env).run(model, entity, from, to, spec, result);
+        });
+  }
+}
