@@ -32,7 +32,6 @@ import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,11 +186,7 @@ public final class JobRunner {
                 JobRecords.recordLineage(
                     lake, run, result.lineageInputs(), result.lineageOutputs()));
     JobRecords.recordRun(lake, run, status, exitCode, decision, error);
-    try {
-      lineage.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException cause ? cause : e;
-    }
+    Futures.join(lineage);
     result.outputs().stream().map(TableVersion::table).map(TableId::of).forEach(catalog::register);
     catalog.register(SluiceTables.JOB_RUNS);
     if (!result.lineageOutputs().isEmpty()) {

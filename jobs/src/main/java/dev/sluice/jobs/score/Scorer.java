@@ -24,6 +24,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.sluice.error.PipelineErrors;
 import dev.sluice.job.JobResult;
+import dev.sluice.jobs.cli.Futures;
 import dev.sluice.jobs.cli.JobRunner.JobEnv;
 import dev.sluice.jobs.features.FeatureRetrieval;
 import dev.sluice.jobs.quality.QualityRunner;
@@ -54,7 +55,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
@@ -106,7 +106,7 @@ final class Scorer {
         loading.handle((models, error) -> null).join(); // done with the scratch directory
         throw e;
       }
-      List<Loaded> models = join(loading);
+      List<Loaded> models = Futures.join(loading);
       models.forEach(m -> result.modelInput(m.version().name(), m.version().version()));
       Loaded champion = models.get(0);
       Optional<Loaded> challenger = models.stream().skip(1).findFirst();
@@ -323,18 +323,6 @@ final class Scorer {
       sizes.put(r.getString(0), r.getLong(1));
     }
     return sizes;
-  }
-
-  /** The value of a write run on another thread; its failure is rethrown as it was. */
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
   }
 
   /** The rows a model scores: its predictions and the exact inputs it saw. */
