@@ -121,17 +121,7 @@ public final class PointInTimeJoin {
    */
   public static Dataset<Row> joinAsOf(
       Dataset<Row> observations, Instant asOf, List<FeatureSource> sources) {
-    Set<String> names = new HashSet<>(Arrays.asList(observations.columns()));
-    for (FeatureSource source : sources) {
-      validateSource(observations.schema(), source);
-      for (FeatureColumn feature : source.columns()) {
-        checkArgument(
-            names.add(feature.output()),
-            "Cannot join %s: output column %s already exists",
-            source.name(),
-            feature.output());
-      }
-    }
+    validateSources(observations.schema(), sources);
     Dataset<Row> joined = observations;
     for (FeatureSource source : sources) {
       joined = joinOneAsOf(joined, asOf, source);
@@ -301,6 +291,12 @@ public final class PointInTimeJoin {
         "Cannot join: observation column %s is %s, not a timestamp",
         observationTsColumn,
         observations.apply(observationTsColumn).dataType().simpleString());
+    validateSources(observations, sources);
+  }
+
+  /** Each source joins the observations, and no output column name is taken twice. */
+  private static void validateSources(StructType observations, List<FeatureSource> sources) {
+    Set<String> names = new HashSet<>(Arrays.asList(observations.fieldNames()));
     for (FeatureSource source : sources) {
       validateSource(observations, source);
       for (FeatureColumn feature : source.columns()) {
