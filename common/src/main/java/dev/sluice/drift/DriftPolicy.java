@@ -40,10 +40,24 @@ public record DriftPolicy(
     }
   }
 
-  /** A severity and the thresholds that set it, e.g. {@code psi 0.31 >= 0.2}. */
-  public record Verdict(Severity severity, List<String> reasons) {
+  /**
+   * One threshold crossed: its level, the statistic ({@code psi}, {@code js}, {@code ks}), its
+   * value, and the reason in words, e.g. {@code psi 0.3100 >= 0.2}.
+   */
+  public record Breach(Severity level, String metric, double value, String reason) {}
+
+  /**
+   * A severity, the thresholds that set it, and {@code reasons}: the breaches' reasons, or why the
+   * window was not judged.
+   */
+  public record Verdict(Severity severity, List<Breach> breaches, List<String> reasons) {
     public Verdict {
+      breaches = List.copyOf(breaches);
       reasons = List.copyOf(reasons);
+    }
+
+    private static Verdict of(Severity severity, List<Breach> breaches) {
+      return new Verdict(severity, breaches, breaches.stream().map(Breach::reason).toList());
     }
   }
 
@@ -57,33 +71,46 @@ public record DriftPolicy(
 
   /** The verdict on statistics over {@code values} binned values; NaN statistics never breach. */
   public Verdict judge(long values, double psi, double js, double ksStatistic, double ksPValue) {
-    List<String> reasons = new ArrayList<>();
     if (values < minCount) {
-      return new Verdict(Severity.NONE, List.of(String.format("n %d < %d", values, minCount)));
+      return new Verdict(
+          Severity.NONE, List.of(), List.of(String.format("n %d < %d", values, minCount)));
     }
+    List<Breach> breaches = new ArrayList<>();
     Severity severity = Severity.NONE;
     if (psi >= psiAlert) {
       severity = Severity.ALERT;
-      reasons.add(String.format(Locale.ROOT, "psi %.4f >= %s", psi, psiAlert));
+      breaches.add(breach(Severity.ALERT, "psi", psi, psiAlert));
     } else if (psi >= psiWarn) {
       severity = Severity.WARN;
-      reasons.add(String.format(Locale.ROOT, "psi %.4f >= %s", psi, psiWarn));
+      breaches.add(breach(Severity.WARN, "psi", psi, psiWarn));
     }
     if (js >= jsAlert) {
       severity = Severity.ALERT;
-      reasons.add(String.format(Locale.ROOT, "js %.4f >= %s", js, jsAlert));
+      breaches.add(breach(Severity.ALERT, "js", js, jsAlert));
     }
     if (ksPValue < ksAlpha && ksStatistic >= ksMinStatistic) {
       severity = Severity.ALERT;
-      reasons.add(
-          String.format(
-              Locale.ROOT,
-              "ks p %.3g < %s, D %.4f >= %s",
-              ksPValue,
-              ksAlpha,
+      breaches.add(
+          new Breach(
+              Severity.ALERT,
+              "ks",
               ksStatistic,
-              ksMinStatistic));
+              String.format(
+                  Locale.ROOT,
+                  "ks p %.3g < %s, D %.4f >= %s",
+                  ksPValue,
+                  ksAlpha,
+                  ksStatistic,
+                  ksMinStatistic)));
     }
-    return new Verdict(severity, reasons);
+    return Verdict.of(severity, breaches);
+  }
+
+  private static Breach breach(Severity level, String metric, double value, double threshold) {
+    return new Breach(
+        level,
+        metric,
+        value,
+        String.format(Locale.ROOT, "%s %.4f >= %s", metric, value, threshold));
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.drift.DriftComparison;
 import dev.sluice.drift.DriftComparison.Result;
+import dev.sluice.drift.DriftPolicy;
 import dev.sluice.drift.DriftPolicy.Severity;
 import dev.sluice.drift.DriftRecords;
 import dev.sluice.drift.DriftRecords.Window;
@@ -64,6 +65,9 @@ final class DriftAlerts {
   /** A baseline or consecutive comparison and its window. */
   record Judged(Window window, Result result) {}
 
+  /** A window of one version, whose share of drifted features is counted. */
+  private record Drifted(Window window, long version) {}
+
   /** An alert before its action is known. */
   private record Breach(
       long version, Window window, String column, String metric, Double value, String threshold) {}
@@ -75,7 +79,7 @@ final class DriftAlerts {
       List<Judged> judged,
       DriftSpec spec,
       JobResult result) {
-    List<Breach> breaches = breaches(score, windows, judged, spec);
+    List<Breach> breaches = breaches(score, judged, spec);
     result.metric("alerts", breaches.size());
     if (breaches.isEmpty()) {
       return;
@@ -130,53 +134,55 @@ final class DriftAlerts {
         ErrorCode.POLICY.exitCode());
   }
 
-  private static List<Breach> breaches(
-      String score, List<Window> windows, List<Judged> judged, DriftSpec spec) {
+  private static List<Breach> breaches(String score, List<Judged> judged, DriftSpec spec) {
     List<Breach> breaches = new ArrayList<>();
-    Map<String, int[]> shares = new LinkedHashMap<>(); // window|version -> drifted, features
+    Map<Drifted, int[]> shares = new LinkedHashMap<>(); // drifted features, features
     for (Judged j : judged) {
       Result r = j.result();
       if (!r.driftType().equals(DriftComparison.BASELINE)
           || !r.window().sliceKey().equals(WindowProfiler.ALL)) {
         continue;
       }
-      Window window = j.window();
       String column = r.window().profile().name();
       boolean alert = r.verdict().severity() == Severity.ALERT;
       if (!column.equals(score)) {
         int[] counts =
-            shares.computeIfAbsent(window.end() + "|" + r.window().modelVersion(), k -> new int[2]);
+            shares.computeIfAbsent(
+                new Drifted(j.window(), r.window().modelVersion()), k -> new int[2]);
         counts[0] += alert ? 1 : 0;
         counts[1]++;
       }
       if (alert) {
-        String reason = String.join("; ", r.verdict().reasons());
-        String metric = reason.substring(0, reason.indexOf(' '));
-        double value =
-            switch (metric) {
-              case "psi" -> r.psi();
-              case "js" -> r.jsDistance();
-              default -> r.ksStatistic();
-            };
-        breaches.add(new Breach(r.window().modelVersion(), window, column, metric, value, reason));
-      }
-    }
-    for (Map.Entry<String, int[]> e : shares.entrySet()) {
-      double share = (double) e.getValue()[0] / e.getValue()[1];
-      if (e.getValue()[0] > 0 && share >= spec.policy().driftedShare()) {
-        String[] parts = e.getKey().split("\\|");
-        Window window =
-            windows.stream().filter(w -> w.end().toString().equals(parts[0])).findFirst().get();
+        DriftPolicy.Breach first =
+            r.verdict().breaches().stream()
+                .filter(b -> b.level() == Severity.ALERT)
+                .findFirst()
+                .orElseThrow();
         breaches.add(
             new Breach(
-                Long.parseLong(parts[1]),
-                window,
-                null,
-                "drifted_share",
-                share,
-                String.format("drifted share %.2f >= %s", share, spec.policy().driftedShare())));
+                r.window().modelVersion(),
+                j.window(),
+                column,
+                first.metric(),
+                first.value(),
+                String.join("; ", r.verdict().reasons())));
       }
     }
+    shares.forEach(
+        (drifted, counts) -> {
+          double share = (double) counts[0] / counts[1];
+          if (counts[0] > 0 && share >= spec.policy().driftedShare()) {
+            breaches.add(
+                new Breach(
+                    drifted.version(),
+                    drifted.window(),
+                    null,
+                    "drifted_share",
+                    share,
+                    String.format(
+                        "drifted share %.2f >= %s", share, spec.policy().driftedShare())));
+          }
+        });
     return breaches;
   }
 
