@@ -199,12 +199,8 @@ public final class DriftRecords {
               b.getAs("count"),
               b.getAs("share")));
     }
-    Double mean = r.getAs("avg");
     Optional<NumericStats> stats =
-        mean == null
-            ? Optional.empty()
-            : Optional.of(
-                new NumericStats(mean, orNaN(r.getAs("stddev")), r.getAs("min"), r.getAs("max")));
+        NumericStats.of(r.getAs("avg"), r.getAs("stddev"), r.getAs("min"), r.getAs("max"));
     long distinct = r.getAs("distinct_count");
     ColumnProfile profile =
         new ColumnProfile(
@@ -276,9 +272,5 @@ public final class DriftRecords {
   /** Null for NaN or infinity: an undefined statistic. */
   private static Double number(double value) {
     return Double.isFinite(value) ? value : null;
-  }
-
-  private static double orNaN(Double value) {
-    return value == null ? Double.NaN : value;
   }
 }

@@ -212,14 +212,9 @@ public final class WindowProfiler {
     List<Double> quantiles = List.of();
     List<String> unseen = List.of();
     if (numeric && values > 0) {
-      Double sd = g.getAs("sd_" + i);
       stats =
-          Optional.of(
-              new NumericStats(
-                  g.getAs("mean_" + i),
-                  sd == null ? Double.NaN : sd,
-                  g.getAs("min_" + i),
-                  g.getAs("max_" + i)));
+          NumericStats.of(
+              g.getAs("mean_" + i), g.getAs("sd_" + i), g.getAs("min_" + i), g.getAs("max_" + i));
       quantiles = g.getList(g.fieldIndex("q_" + i));
     }
     long distinct = g.getAs("distinct_" + i);

@@ -274,14 +274,12 @@ public final class BaselineProfile {
     }
     Optional<NumericStats> moments = Optional.empty();
     if (values > 0) {
-      Double sd = stats.getAs("sd_" + i);
       moments =
-          Optional.of(
-              new NumericStats(
-                  stats.getAs("mean_" + i),
-                  sd == null ? Double.NaN : sd,
-                  stats.getAs("min_" + i),
-                  stats.getAs("max_" + i)));
+          NumericStats.of(
+              stats.getAs("mean_" + i),
+              stats.getAs("sd_" + i),
+              stats.getAs("min_" + i),
+              stats.getAs("max_" + i));
     }
     return new ColumnProfile(
         name, Kind.NUMERIC, type, rows, nulls, nans, moments, OptionalLong.empty(), bins);

@@ -147,15 +147,13 @@ public final class BaselineRecords {
               r.getAs(Columns.BIN_COUNT),
               r.getAs(Columns.BIN_SHARE)));
     }
-    Double mean = first.getAs(Columns.MEAN);
     Optional<NumericStats> stats =
-        kind == Kind.NUMERIC && mean != null
-            ? Optional.of(
-                new NumericStats(
-                    mean,
-                    orNaN(first.getAs(Columns.STDDEV)),
-                    first.getAs(Columns.MIN),
-                    first.getAs(Columns.MAX)))
+        kind == Kind.NUMERIC
+            ? NumericStats.of(
+                first.getAs(Columns.MEAN),
+                first.getAs(Columns.STDDEV),
+                first.getAs(Columns.MIN),
+                first.getAs(Columns.MAX))
             : Optional.empty();
     Long distinct = first.getAs(Columns.DISTINCT_COUNT);
     return new ColumnProfile(
@@ -168,10 +166,6 @@ public final class BaselineRecords {
         stats,
         distinct == null ? OptionalLong.empty() : OptionalLong.of(distinct),
         parsed);
-  }
-
-  private static double orNaN(Double value) {
-    return value == null ? Double.NaN : value;
   }
 
   /** Null for NaN: an undefined statistic. */

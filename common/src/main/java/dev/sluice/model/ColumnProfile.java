@@ -72,7 +72,17 @@ public record ColumnProfile(
    *
    * @param stddev the sample standard deviation; NaN for a single value
    */
-  public record NumericStats(double mean, double stddev, double min, double max) {}
+  public record NumericStats(double mean, double stddev, double min, double max) {
+    /**
+     * The stats as an aggregation or a table row holds them: none when {@code mean} is null (no
+     * values); a null {@code stddev} (a single value) is NaN.
+     */
+    public static Optional<NumericStats> of(Double mean, Double stddev, Double min, Double max) {
+      return mean == null
+          ? Optional.empty()
+          : Optional.of(new NumericStats(mean, stddev == null ? Double.NaN : stddev, min, max));
+    }
+  }
 
   /**
    * One bin: a range {@code [lower, upper)} of a numeric column, or one category (or {@link
