@@ -23,6 +23,8 @@ import dev.sluice.model.BaselineRecords;
 import dev.sluice.model.ColumnProfile;
 import dev.sluice.table.DeltaWriter;
 import dev.sluice.table.SluiceTables;
+import dev.sluice.table.TableId;
+import dev.sluice.table.TableVersion;
 import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -70,11 +72,9 @@ final class Drifter {
                   + " `sluice score --model %s --date %s`)",
               model, to));
     }
-    result.input(env.lake().latest(SluiceTables.MODEL_BASELINES));
     Map<Long, List<ColumnProfile>> baselines =
         BaselineRecords.fromRows(
-            env.lake()
-                .read(SluiceTables.MODEL_BASELINES)
+            pinned(SluiceTables.MODEL_BASELINES, result)
                 .where(col("model_name").equalTo(model))
                 .collectAsList());
     if (baselines.isEmpty()) {
@@ -83,10 +83,8 @@ final class Drifter {
     }
     Map<String, Column> slices = new LinkedHashMap<>();
     new TreeMap<>(spec.slices()).forEach((name, sql) -> slices.put(name, expr(sql)));
-    Dataset<Row> inputs = served(SluiceTables.SCORING_INPUTS, model);
-    Dataset<Row> scores = served(SluiceTables.PREDICTIONS, model);
-    result.input(env.lake().latest(SluiceTables.SCORING_INPUTS));
-    result.input(env.lake().latest(SluiceTables.PREDICTIONS));
+    Dataset<Row> inputs = served(pinned(SluiceTables.SCORING_INPUTS, result), model);
+    Dataset<Row> scores = served(pinned(SluiceTables.PREDICTIONS, result), model);
     String score = scoreColumn(baselines);
 
     Instant at = Instant.now();
@@ -179,10 +177,15 @@ final class Drifter {
     new DriftAlerts(env).raise(model, score, windows, judged, spec, result);
   }
 
-  private Dataset<Row> served(dev.sluice.table.TableId table, String model) {
-    return env.lake()
-        .read(table)
-        .where(col("model_name").equalTo(model).and(col("served").equalTo(lit(true))));
+  /** The table at its current version, which the run records as its input (lineage). */
+  private Dataset<Row> pinned(TableId table, JobResult result) {
+    TableVersion version = env.lake().latest(table);
+    result.input(version);
+    return env.lake().readAt(table, version.version());
+  }
+
+  private static Dataset<Row> served(Dataset<Row> rows, String model) {
+    return rows.where(col("model_name").equalTo(model).and(col("served").equalTo(lit(true))));
   }
 
   private static Column between(Window w) {
