@@ -80,8 +80,10 @@ final class SampleData {
         SampleTransforms.customers(env.spark().range(params.customers()).toDF(), params)
             .localCheckpoint(true);
     Dataset<Row> days = env.spark().range(params.days()).toDF();
+    Dataset<Row> activityDays =
+        env.spark().range(-SampleTransforms.HISTORY_DAYS, params.days()).toDF();
     Dataset<Row> activity =
-        SampleTransforms.activity(customers, days, params).localCheckpoint(true);
+        SampleTransforms.activity(customers, activityDays, params).localCheckpoint(true);
     Dataset<Row> labels = SampleTransforms.labels(customers, days, params).localCheckpoint(true);
     Dataset<Row> customerRows = customers.drop("_id", "_engagement", "_churn_day");
     env.stages()

@@ -9,11 +9,13 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.round;
@@ -43,6 +45,9 @@ final class SampleTransforms {
   /** The day (0-based, from the start date) a row is appended on. */
   static final String APPEND_DAY = "_append_day";
 
+  /** Days of activity before the start for customers who signed up earlier (the longest window). */
+  static final int HISTORY_DAYS = 28;
+
   private static final double TWO_TO_53 = 9007199254740992.0;
 
   private SampleTransforms() {}
@@ -61,8 +66,10 @@ final class SampleTransforms {
 
   /**
    * Customers with their hidden traits: {@code ids} is a range of customer numbers ("id"). Columns:
-   * customer_id, signup_date, plan, region, age, and the hidden _engagement, _churn_day (null: no
-   * churn within the sample) and _append_day.
+   * customer_id, signup_date, plan, region, age, cancel_date (the day the customer churned; null:
+   * no churn within the sample), and the hidden _engagement, _churn_day (cancel_date as a day
+   * number) and _append_day. The sample writes cancel_date with the signup row; a real customers
+   * table would set it on cancellation.
    */
   static Dataset<Row> customers(Dataset<Row> ids, SampleConfig p) {
     Column id = col("id");
@@ -105,6 +112,8 @@ final class SampleTransforms {
                     floor(uniform(p.seed(), 4, id).multiply(5)).plus(1).cast("int"))
                 .as("region"),
             floor(uniform(p.seed(), 5, id).multiply(60)).plus(18).cast("int").as("age"),
+            // The day the customer cancelled (no activity from then on); null while a customer.
+            date_add(lit(p.startDate()), col("_churn_day")).as("cancel_date"),
             id.as("_id"),
             col("_engagement"),
             col("_churn_day"),
@@ -112,9 +121,11 @@ final class SampleTransforms {
   }
 
   /**
-   * Activity events of active customers per day: {@code days} is a range of day numbers ("id").
-   * Columns: event_id, customer_id, event_ts, event_date, event_type, amount, session_minutes,
-   * device, _append_day.
+   * Activity events of active customers per day: {@code days} is a range of day numbers ("id"),
+   * from {@code -}{@link #HISTORY_DAYS}: customers who signed up before the start come with that
+   * much history, appended with day 0, so features over 28 days are complete from the first
+   * observation on (as the scored days' are). Columns: event_id, customer_id, event_ts, event_date,
+   * event_type, amount, session_minutes, device, _append_day.
    */
   static Dataset<Row> activity(Dataset<Row> customers, Dataset<Row> days, SampleConfig p) {
     long startEpoch = p.startDate().atStartOfDay(ZoneOffset.UTC).toEpochSecond();
@@ -124,7 +135,8 @@ final class SampleTransforms {
     Dataset<Row> active =
         customers
             .crossJoin(days.withColumnRenamed("id", "day"))
-            .where(day.geq(col(APPEND_DAY)))
+            // From the signup day on: customers who signed up before the start have history.
+            .where(day.geq(datediff(col("signup_date"), lit(p.startDate()))))
             .where(col("_churn_day").isNull().or(day.lt(col("_churn_day"))))
             .withColumn(
                 "n", floor(uniform(p.seed(), 10, id, day).multiply(lit(0.3).plus(e.multiply(2.0)))))
@@ -178,7 +190,7 @@ final class SampleTransforms {
             round(when(drifted, minutes.multiply(1.6).plus(5.0)).otherwise(minutes), 2)
                 .as("session_minutes"),
             device.as("device"),
-            day.cast("int").as(APPEND_DAY));
+            greatest(day, lit(0)).cast("int").as(APPEND_DAY));
   }
 
   /**

@@ -119,10 +119,15 @@ class TestSampleData extends SparkTestBase {
   void eachDayIsOneDeltaVersion() {
     Path root = TinyLake.shared();
     String activity = root.resolve("raw_activity").toString();
-    long days = spark.read().format("delta").load(activity).select("event_date").distinct().count();
+    Dataset<Row> all = spark.read().format("delta").load(activity);
+    long days =
+        all.where(col("event_date").geq(TinyLake.START)).select("event_date").distinct().count();
     long versions = DeltaTable.forPath(spark, activity).history().count();
 
     assertThat(versions).isEqualTo(days);
+    // Customers who signed up before the start come with history, appended with the first day.
+    assertThat(all.agg(org.apache.spark.sql.functions.min("event_date")).first().getDate(0))
+        .isEqualTo(java.sql.Date.valueOf(TinyLake.START.minusDays(SampleTransforms.HISTORY_DAYS)));
     for (long v = 0; v < versions; v++) {
       Dataset<Row> added =
           spark
@@ -134,9 +139,17 @@ class TestSampleData extends SparkTestBase {
                   v == 0
                       ? spark.read().format("delta").load(activity).limit(0)
                       : spark.read().format("delta").option("versionAsOf", v - 1).load(activity));
-      assertThat(added.select("event_date").distinct().count())
+      assertThat(
+              added
+                  .where(col("event_date").geq(TinyLake.START))
+                  .select("event_date")
+                  .distinct()
+                  .count())
           .as("version %s adds one day", v)
           .isEqualTo(1);
+      assertThat(added.where(col("event_date").lt(TinyLake.START)).isEmpty())
+          .as("version %s adds history", v)
+          .isEqualTo(v > 0);
     }
   }
 

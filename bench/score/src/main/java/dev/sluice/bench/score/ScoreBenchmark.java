@@ -162,7 +162,13 @@ public final class ScoreBenchmark {
             .format("delta")
             .option("versionAsOf", populationVersion)
             .load(root.resolve("raw_customers").toString())
-            .where(col("signup_date").leq(lit(java.sql.Date.valueOf(date))))
+            .where(
+                col("signup_date")
+                    .leq(lit(java.sql.Date.valueOf(date)))
+                    .and(
+                        col("cancel_date")
+                            .isNull()
+                            .or(col("cancel_date").gt(lit(java.sql.Date.valueOf(date))))))
             .select("customer_id")
             .distinct()
             .withColumn("score_date", lit(java.sql.Date.valueOf(date)));
