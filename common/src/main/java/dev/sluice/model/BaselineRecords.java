@@ -42,6 +42,12 @@ import org.apache.spark.sql.types.StructType;
  * distinct_count} for a numeric column.
  */
 public final class BaselineRecords {
+  /**
+   * The column name of the label's baseline (a 0/1 label as categories, a numeric one on quantile
+   * bins), which label drift compares the landed labels with; no scoring input has this name.
+   */
+  public static final String LABEL = "_label";
+
   public static final StructType SCHEMA =
       createStructType(
           List.of(

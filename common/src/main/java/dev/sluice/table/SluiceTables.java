@@ -21,6 +21,7 @@ public final class SluiceTables {
   public static final TableId CANARY_ANALYSES = TableId.of("canary_analyses");
   public static final TableId PROFILE_METRICS = TableId.of("profile_metrics");
   public static final TableId DRIFT_METRICS = TableId.of("drift_metrics");
+  public static final TableId PERFORMANCE_METRICS = TableId.of("performance_metrics");
   public static final TableId ALERTS = TableId.of("alerts");
 
   /** Where rows failing a source's row-level checks go. */

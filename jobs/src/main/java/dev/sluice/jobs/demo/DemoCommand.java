@@ -14,6 +14,7 @@ import dev.sluice.jobs.cli.CommonOptions;
 import dev.sluice.jobs.cli.JobRunner;
 import dev.sluice.jobs.cli.JobRunner.JobEnv;
 import dev.sluice.jobs.cli.JobRunner.JobSpec;
+import dev.sluice.jobs.drift.DriftCommand;
 import dev.sluice.jobs.features.FeaturesCommand;
 import dev.sluice.jobs.quality.QualityCommand;
 import dev.sluice.jobs.sample.SampleDataCommand;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run the pipeline end to end on sample data: sample-data -> snapshot -> quality check",
       "-> features build -> training-set build -> train (champion) -> train (a challenger) ->",
-      "score the last days with a canary cohort -> canary analyze each day -> promote or abort.",
+      "nightly runs around the sample's drift day (snapshot -> score with a canary cohort ->",
+      "canary analyze -> drift): the canary promotes or aborts, the drift alert rolls back.",
       "Rerunning adds no duplicate rows: each stage replaces its run key's output."
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -55,8 +57,12 @@ public final class DemoCommand implements Callable<Integer> {
   /** The model of the demo (conf/models/churn.conf). */
   static final String DEMO_MODEL = "churn";
 
-  /** Days scored with the canary, and analyzed one window each. */
-  static final int CANARY_DAYS = 3;
+  /** Nightly runs replayed before the sample's drift day (the canary needs 3 to promote). */
+  static final int NIGHTS_BEFORE_DRIFT = 2;
+
+  /** The demo's drift policy: an alert on the champion's rows rolls it back. */
+  static final Map<String, String> DRIFT_POLICY =
+      Map.of("sluice.models.churn.drift.on-alert", "rollback");
 
   /** The demo's challenger: the champion's model with another boosting schedule. */
   static final Map<String, String> CHALLENGER_PARAMS =
@@ -95,8 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
     LocalDate date = sample.endDate();
 
     check("sample-data", SampleDataCommand.run(stages, common, customers, null, null, false));
-    JobRunner.Outcome snapshot =
-        check("snapshot", SnapshotCommand.run(stages, common, date, Map.of(), Map.of()));
+    check("snapshot", SnapshotCommand.run(stages, common, date, Map.of(), Map.of()));
     JobRunner.Outcome quality =
         check("quality", QualityCommand.Check.run(stages, common, date, Optional.empty()));
     // Features for every day with a week of history behind it: what training and scoring read.
@@ -116,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
       throw PipelineErrors.stageFailed("train", train.exitCode(), train.error().orElse(""));
     }
 
-    Canary canary = canary(env, stages, date, snapshotIdOf(snapshot));
+    Canary canary = canary(env, stages, sample, date);
 
     Object quarantined = quality.result().metrics().getOrDefault("quality.quarantined_rows", 0L);
     Object constraints = quality.result().metrics().getOrDefault("quality.constraints", 0);
@@ -197,17 +202,23 @@ public final class DemoCommand implements Callable<Integer> {
         "  ./sluice sql \"SELECT score_date, model_version, cohort, count(*) FROM sluice.predictions GROUP BY 1, 2, 3 ORDER BY 1, 2\"");
     report.add(
         "  ./sluice sql \"SELECT window_end, metric, champion_value, challenger_value, outcome, decision FROM sluice.canary_analyses\"");
+    report.add(
+        "  ./sluice sql \"SELECT window_end, model_version, column_name, round(psi, 3) AS psi, round(js_distance, 3) AS js, severity FROM sluice.drift_metrics WHERE slice_key = 'all' AND drift_type = 'BASELINE' AND severity != 'none' ORDER BY 1, 3\"");
+    report.add(
+        "  ./sluice sql \"SELECT window_end, model_version, column_name, metric, value, action FROM sluice.alerts ORDER BY window_end\"");
   }
 
-  /** What the canary part of the demo did, as report lines. */
+  /** What the canary and nightly part of the demo did, as report lines. */
   record Canary(List<String> report) {}
 
   /**
-   * A challenger (another boosting schedule) trained against the champion, the last {@link
-   * #CANARY_DAYS} days scored with it on the canary cohort, and each day analyzed: the policy
-   * promotes after that many successful windows, or aborts on a failed one.
+   * A challenger (another boosting schedule) trained against the champion, then nightly runs
+   * replayed from {@link #NIGHTS_BEFORE_DRIFT} days before the sample's drift day to the first day
+   * whose features hold drifted activity: each night snapshot, score with the canary cohort, canary
+   * analyze (until the policy promotes or aborts) and drift with the demo's policy (an alert on the
+   * champion's rows rolls it back), as an orchestrator would run them.
    */
-  private Canary canary(JobEnv env, JobRunner stages, LocalDate date, Optional<String> snapshotId) {
+  private Canary canary(JobEnv env, JobRunner stages, SampleConfig sample, LocalDate date) {
     List<String> lines = new ArrayList<>();
     Map<String, String> overrides = new java.util.LinkedHashMap<>(common.overrides());
     overrides.putAll(CHALLENGER_PARAMS);
@@ -231,39 +242,106 @@ public final class DemoCommand implements Callable<Integer> {
                 .orElse(
                     "passed the gate; already holds alias "
                         + challenger.result().metrics().get("alias"))));
-    LocalDate first = date.minusDays(CANARY_DAYS - 1);
-    JobRunner.Outcome scored =
-        check("score", ScoreCommand.run(stages, common, DEMO_MODEL, first, date, Optional.empty()));
+    LocalDate driftDate = sample.startDate().plusDays(sample.driftDay());
+    // Features of day D aggregate the activity before D: the drift reaches them a day later.
+    LocalDate first = driftDate.minusDays(NIGHTS_BEFORE_DRIFT);
+    LocalDate last = driftDate.plusDays(1);
     lines.add(
         String.format(
-            "  Scoring %s..%s: %s (sluice.predictions, sluice.scoring_inputs).",
-            first, date, scored.result().orderedMetrics()));
-    for (LocalDate day = first; !day.isAfter(date); day = day.plusDays(1)) {
-      JobRunner.Outcome analysis =
-          CanaryCommand.Analyze.run(stages, common, DEMO_MODEL, day, snapshotId);
-      if (analysis.exitCode() != 0 && analysis.exitCode() != ErrorCode.POLICY.exitCode()) {
-        throw PipelineErrors.stageFailed(
-            "canary analyze", analysis.exitCode(), analysis.error().orElse(""));
+            "  Nightly runs replayed for %s..%s (the sample's activity drifts from %s: longer"
+                + " sessions, device smart_tv); drift policy: %s.",
+            first, last, driftDate, DRIFT_POLICY));
+    Map<String, String> driftOverrides = new java.util.LinkedHashMap<>(common.overrides());
+    driftOverrides.putAll(DRIFT_POLICY);
+    CommonOptions driftOptions = CommonOptions.of(common.confFile(), driftOverrides);
+    boolean canaryOpen = true;
+    for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+      check("snapshot", SnapshotCommand.run(stages, common, day, Map.of(), Map.of()));
+      JobRunner.Outcome scored =
+          check("score", ScoreCommand.run(stages, common, DEMO_MODEL, day, day, Optional.empty()));
+      String canary = "decided";
+      if (canaryOpen) {
+        JobRunner.Outcome analysis =
+            policy(
+                "canary analyze",
+                CanaryCommand.Analyze.run(stages, common, DEMO_MODEL, day, Optional.empty()));
+        canary =
+            analysis.result().metrics().getOrDefault("window_outcome", "none")
+                + " -> "
+                + analysis
+                    .result()
+                    .decision()
+                    .map(d -> d.action() + ": " + d.reason())
+                    .orElse("no challenger to judge");
+        canaryOpen = analysis.result().decision().map(d -> d.action().equals("hold")).orElse(false);
       }
-      String decision =
-          analysis
-              .result()
-              .decision()
-              .map(d -> d.action() + ": " + d.reason())
-              .orElse("no challenger to judge");
+      JobRunner.Outcome drift =
+          policy(
+              "drift",
+              DriftCommand.run(
+                  stages, driftOptions, DEMO_MODEL, day, day, Optional.empty(), false));
       lines.add(
           String.format(
-              "  Canary %s: %s -> %s.",
-              day, analysis.result().metrics().getOrDefault("window_outcome", "none"), decision));
-      if (analysis.result().decision().map(d -> !d.action().equals("hold")).orElse(true)) {
+              "  Night %s: scored %s; canary %s; drift: %s alert(s)%s.",
+              day,
+              scoredRows(scored),
+              canary,
+              drift.result().metrics().getOrDefault("alerts", 0),
+              drift.result().decision().map(d -> " -> " + d.reason()).orElse("")));
+      if (drift.exitCode() == ErrorCode.POLICY.exitCode()) {
+        lines.add(
+            String.format(
+                "  Drift first flagged on %s, on %s; the nightly runs stop here.",
+                day, alertedColumns(env, day)));
         break;
       }
     }
     return new Canary(lines);
   }
 
-  private static Optional<String> snapshotIdOf(JobRunner.Outcome snapshot) {
-    return Optional.ofNullable(snapshot.result().metrics().get("snapshot_id")).map(String::valueOf);
+  /** Rows scored per version and cohort, e.g. {@code v1.champion 13,771, v2.canary 1,492}. */
+  private static String scoredRows(JobRunner.Outcome scored) {
+    List<String> parts = new ArrayList<>();
+    scored
+        .result()
+        .orderedMetrics()
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith("rows.")) {
+                parts.add(String.format("%s %,d", key.substring(5), ((Number) value).longValue()));
+              }
+            });
+    return String.join(", ", parts);
+  }
+
+  /** The columns with a drift alert in the window ending at {@code day}. */
+  private static List<String> alertedColumns(JobEnv env, LocalDate day) {
+    return env
+        .lake()
+        .read(dev.sluice.table.SluiceTables.ALERTS)
+        .where(
+            org.apache
+                .spark
+                .sql
+                .functions
+                .col("window_end")
+                .equalTo(java.sql.Date.valueOf(day))
+                .and(org.apache.spark.sql.functions.col("column_name").isNotNull()))
+        .select("column_name")
+        .distinct()
+        .orderBy("column_name")
+        .collectAsList()
+        .stream()
+        .map(r -> r.getString(0))
+        .toList();
+  }
+
+  /** A stage whose exit 5 is a policy decision the demo reports, not a failure. */
+  private static JobRunner.Outcome policy(String stage, JobRunner.Outcome outcome) {
+    if (outcome.exitCode() != 0 && outcome.exitCode() != ErrorCode.POLICY.exitCode()) {
+      throw PipelineErrors.stageFailed(stage, outcome.exitCode(), outcome.error().orElse(""));
+    }
+    return outcome;
   }
 
   private static JobRunner.Outcome check(String stage, JobRunner.Outcome outcome) {

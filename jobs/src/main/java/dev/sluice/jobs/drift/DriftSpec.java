@@ -20,19 +20,22 @@ import java.util.Optional;
  * @param slices SQL expressions over the window's columns, by slice name
  * @param rollbackOnAlert {@code on-alert = rollback}: an alert on the champion's rows rolls it back
  * @param webhook where each run with alerts POSTs its JSON payload
+ * @param performance where labels land, for performance and label drift (none: not evaluated)
  */
 record DriftSpec(
     String granularity,
     Map<String, String> slices,
     DriftPolicy policy,
     boolean rollbackOnAlert,
-    Optional<URI> webhook) {
+    Optional<URI> webhook,
+    Optional<PerformanceSpec> performance) {
 
   static DriftSpec fromModel(ConfigReader sluice, String model) {
     String key = "models." + model + ".drift";
     ConfigReader c = sluice.has(key) ? sluice.section(key) : null;
     if (c == null) {
-      return new DriftSpec("1d", Map.of(), DriftPolicy.DEFAULTS, false, Optional.empty());
+      return new DriftSpec(
+          "1d", Map.of(), DriftPolicy.DEFAULTS, false, Optional.empty(), Optional.empty());
     }
     DriftPolicy d = DriftPolicy.DEFAULTS;
     double psiWarn = c.has("psi.warn") ? c.nonNegativeDouble("psi.warn") : d.psiWarn();
@@ -72,11 +75,12 @@ record DriftSpec(
         c.has("slices") ? c.stringMap("slices") : Map.of(),
         policy,
         onAlert.equals("rollback"),
-        webhook);
+        webhook,
+        c.has("performance") ? Optional.of(PerformanceSpec.from(c)) : Optional.empty());
   }
 
   /** The same spec at another granularity (the --granularity option). */
   DriftSpec withGranularity(String value) {
-    return new DriftSpec(value, slices, policy, rollbackOnAlert, webhook);
+    return new DriftSpec(value, slices, policy, rollbackOnAlert, webhook, performance);
   }
 }

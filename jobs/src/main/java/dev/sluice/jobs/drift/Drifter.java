@@ -19,6 +19,7 @@ import dev.sluice.drift.WindowProfiler;
 import dev.sluice.error.PipelineErrors;
 import dev.sluice.job.JobResult;
 import dev.sluice.jobs.cli.JobRunner.JobEnv;
+import dev.sluice.jobs.train.TrainSpec;
 import dev.sluice.model.BaselineRecords;
 import dev.sluice.model.ColumnProfile;
 import dev.sluice.table.DeltaWriter;
@@ -72,11 +73,21 @@ final class Drifter {
                   + " `sluice score --model %s --date %s`)",
               model, to));
     }
-    Map<Long, List<ColumnProfile>> baselines =
-        BaselineRecords.fromRows(
+    Map<Long, List<ColumnProfile>> baselines = new TreeMap<>();
+    Map<Long, ColumnProfile> labelBaselines = new TreeMap<>();
+    BaselineRecords.fromRows(
             pinned(SluiceTables.MODEL_BASELINES, result)
                 .where(col("model_name").equalTo(model))
-                .collectAsList());
+                .collectAsList())
+        .forEach(
+            (version, columns) -> {
+              baselines.put(
+                  version,
+                  columns.stream().filter(c -> !c.name().equals(BaselineRecords.LABEL)).toList());
+              columns.stream()
+                  .filter(c -> c.name().equals(BaselineRecords.LABEL))
+                  .forEach(c -> labelBaselines.put(version, c));
+            });
     if (baselines.isEmpty()) {
       throw PipelineErrors.upstreamMissing(
           "Model " + model + " has no baseline in model_baselines (run `sluice train`)");
@@ -85,7 +96,8 @@ final class Drifter {
     new TreeMap<>(spec.slices()).forEach((name, sql) -> slices.put(name, expr(sql)));
     Dataset<Row> inputs = served(pinned(SluiceTables.SCORING_INPUTS, result), model);
     Dataset<Row> scores = served(pinned(SluiceTables.PREDICTIONS, result), model);
-    String score = scoreColumn(baselines);
+    TrainSpec train = TrainSpec.fromModel(env.config().reader(), model);
+    String score = train.task().scoreColumn();
 
     Instant at = Instant.now();
     String runId = env.run().runId();
@@ -174,6 +186,19 @@ final class Drifter {
     result.metric(
         "drifted",
         judged.stream().filter(j -> j.result().verdict().severity() == Severity.ALERT).count());
+    if (spec.performance().isPresent()) {
+      new Performance(env)
+          .evaluate(
+              model,
+              entity,
+              train,
+              spec,
+              spec.performance().get(),
+              to,
+              scores,
+              labelBaselines,
+              result);
+    }
     new DriftAlerts(env).raise(model, score, windows, judged, spec, result);
   }
 
@@ -228,18 +253,5 @@ final class Drifter {
         .filter(b -> b.name().equals(p.profile().name()))
         .findFirst()
         .orElseThrow();
-  }
-
-  /** The score's column: the baseline column that is no feature ({@code group__feature}). */
-  private static String scoreColumn(Map<Long, List<ColumnProfile>> baselines) {
-    return baselines.values().stream()
-        .flatMap(List::stream)
-        .map(ColumnProfile::name)
-        .filter(n -> !n.contains("__"))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                PipelineErrors.upstreamMissing(
-                    "The baselines have no score column (retrain with this version of Sluice)"));
   }
 }

@@ -24,8 +24,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * The drift baseline of a model version in {@code model_baselines}: the profile of every feature
- * over the training rows (the raw values the model is fed, before imputation) and of the score over
- * the holdout, replacing any earlier baseline of the same version in one commit.
+ * over the training rows (the raw values the model is fed, before imputation), of the label over
+ * the training rows ({@link BaselineRecords#LABEL}) and of the score over the holdout, replacing
+ * any earlier baseline of the same version in one commit.
  */
 final class Baselines {
   private final JobEnv env;
@@ -50,12 +51,23 @@ final class Baselines {
                         ? ProfiledColumn.categorical(f.column())
                         : ProfiledColumn.numeric(f.column()))
             .toList();
-    String score = Evaluation.scoreColumn(spec.task());
+    String score = spec.task().scoreColumn();
+    // The label's distribution, for label drift once labels land: 0/1 as categories, else bins.
+    boolean binary = spec.task() == Task.BINARY_CLASSIFICATION;
+    Dataset<Row> labels =
+        training.select(
+            binary
+                ? col(ModelPipelines.LABEL).cast("int").as(BaselineRecords.LABEL)
+                : col(ModelPipelines.LABEL).as(BaselineRecords.LABEL));
+    ProfiledColumn label =
+        binary
+            ? ProfiledColumn.categorical(BaselineRecords.LABEL)
+            : ProfiledColumn.numeric(BaselineRecords.LABEL);
     List<ColumnProfile> profiles =
         env.stages()
             .stage(
                 "baseline",
-                "drift baseline of " + columns.size() + " features and the score",
+                "drift baseline of " + columns.size() + " features, the score and the label",
                 () -> {
                   List<ColumnProfile> all =
                       new ArrayList<>(BaselineProfile.compute(training, columns, settings));
@@ -64,6 +76,7 @@ final class Baselines {
                           scoredHoldout.select(col(Evaluation.SCORE).as(score)),
                           List.of(ProfiledColumn.numeric(score)),
                           settings));
+                  all.addAll(BaselineProfile.compute(labels, List.of(label), settings));
                   return all;
                 });
     List<Row> rows =

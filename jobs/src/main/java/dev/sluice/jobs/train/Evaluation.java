@@ -54,9 +54,4 @@ record Evaluation(Dataset<Row> scored, Map<String, Double> metrics, List<?> cali
   void release() {
     scored.unpersist();
   }
-
-  /** The name of the score column in {@code predictions} and {@code model_baselines}. */
-  static String scoreColumn(Task task) {
-    return task == Task.BINARY_CLASSIFICATION ? "probability" : "prediction";
-  }
 }

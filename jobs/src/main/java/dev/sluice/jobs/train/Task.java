@@ -25,6 +25,11 @@ public enum Task {
     return configName;
   }
 
+  /** The score's column in {@code predictions} and {@code model_baselines}. */
+  public String scoreColumn() {
+    return this == BINARY_CLASSIFICATION ? "probability" : "prediction";
+  }
+
   static Task parse(String key, String value) {
     return Arrays.stream(values())
         .filter(t -> t.configName.equals(value))

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -108,7 +109,10 @@ class TestScoringAndRelease extends SparkTestBase {
     Dataset<Row> predictions = table("predictions").where(col("score_date").equalTo(DATE));
     long population =
         table("raw_customers")
-            .where(col("signup_date").leq(DATE))
+            .where(
+                col("signup_date")
+                    .leq(DATE)
+                    .and(col("cancel_date").isNull().or(col("cancel_date").gt(DATE))))
             .select("customer_id")
             .distinct()
             .count();
@@ -414,6 +418,18 @@ class TestScoringAndRelease extends SparkTestBase {
   /** Drift with every window judged, whatever its size. */
   private static final String ANY_COUNT = "-Dsluice.models.churn.drift.min-count=0";
 
+  /**
+   * The tiny sample's labels land two days after their observation date (FIRST's on DATE), so with
+   * a two-day horizon FIRST's window is labelled as of DATE.
+   */
+  private static final String HORIZON = "-Dsluice.models.churn.drift.performance.horizon-days=2";
+
+  /** Drift over the scored days, every window judged, FIRST labelled. */
+  private static CliRun driftFirstToDate() {
+    return sluice(
+        List.of(ANY_COUNT, HORIZON), "drift", "--model", "churn", "--from", FIRST, "--to", DATE);
+  }
+
   @Test
   @Order(14)
   void driftProfilesEachWindowInOneQueryAgainstTheBaselineAndThePreviousWindow() throws Exception {
@@ -436,7 +452,7 @@ class TestScoringAndRelease extends SparkTestBase {
     spark.sparkContext().addSparkListener(listener);
     CliRun run;
     try {
-      run = sluice(List.of(ANY_COUNT), "drift", "--model", "churn", "--from", FIRST, "--to", DATE);
+      run = driftFirstToDate();
     } finally {
       spark.sparkContext().listenerBus().waitUntilEmpty();
       spark.sparkContext().removeSparkListener(listener);
@@ -495,16 +511,25 @@ class TestScoringAndRelease extends SparkTestBase {
   void rerunningDriftReplacesItsRows() {
     long profiles = table("profile_metrics").count();
     long drift = table("drift_metrics").count();
-    CliRun run =
-        sluice(List.of(ANY_COUNT), "drift", "--model", "churn", "--from", FIRST, "--to", DATE);
+    List<Row> performance = table("performance_metrics").collectAsList();
+    CliRun run = driftFirstToDate();
     assertThat(run.exitCode()).as(run.stderr()).isIn(0, 5);
+    assertThat(table("performance_metrics").collectAsList())
+        .as("no label landed and nothing was rescored: the window is not evaluated again")
+        .containsExactlyInAnyOrderElementsOf(performance);
     assertThat(table("profile_metrics").count()).isEqualTo(profiles);
     assertThat(table("drift_metrics").count()).isEqualTo(drift);
   }
 
   @Test
   @Order(16)
-  void anAlertIsRecordedPostedAndExitsFive() throws Exception {
+  void anAlertOnTheChampionIsRecordedPostedAndRollsItBackWithExitFive() throws Exception {
+    // Version 2 passed its canary (test 8) and is promoted again by hand: champion 2, and 1,
+    // whose last tenure ended in a promotion, is the last known good version.
+    CliRun promote =
+        sluice(List.of(), "promote", "--model", "churn", "--to-version", "2", "--reason", "fixed");
+    assertThat(promote.exitCode()).as(promote.stderr()).isZero();
+    assertThat(alias(ModelTags.CHAMPION)).contains(2L);
     List<String> received = new CopyOnWriteArrayList<>();
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.createContext(
@@ -549,24 +574,164 @@ class TestScoringAndRelease extends SparkTestBase {
         .as("one alert per column of the whole population")
         .isEqualTo(columns);
     assertThat(alerts.where(col("metric").equalTo("drifted_share")).count()).isPositive();
-    // Version 1 is champion and nothing earlier is known good (test 11): the rollback is refused,
-    // and the alert says so. Version 1 served rows on FIRST (test 5), so its rows drifted.
+    // Version 2 served the canary cohort on FIRST (test 8), so the champion's rows drifted: the
+    // policy rolls it back to version 1 through the code of `sluice rollback`, audited.
     assertThat(
             table("scoring_inputs")
                 .where(
                     col("score_date")
                         .equalTo(FIRST)
                         .and(col("served"))
-                        .and(col("model_version").equalTo(1L)))
+                        .and(col("model_version").equalTo(2L)))
                 .isEmpty())
         .isFalse();
-    assertThat(alerts.select("action").distinct().first().getString(0))
-        .startsWith("rollback refused");
+    assertThat(alerts.select("action").distinct().collectAsList())
+        .extracting(r -> r.getString(0))
+        .containsExactly("rollback to version 1");
     assertThat(alias(ModelTags.CHAMPION)).contains(1L);
+    Row audit =
+        table("deployments")
+            .where(col("action").equalTo("rollback").and(col("from_version").equalTo(2L)))
+            .orderBy(col("at_ts").desc())
+            .first();
+    assertThat(audit.<Long>getAs("to_version")).isEqualTo(1L);
+    assertThat(audit.<String>getAs("reason")).isEqualTo("drift alert on version 2");
+    assertThat(audit.<String>getAs("evidence")).contains("customer_activity__events_7d");
+    assertThat(run.summary().get("decision").get("action").asText()).isEqualTo("rollback");
     assertThat(received).hasSize(1);
     JsonNode payload = new ObjectMapper().readTree(received.get(0));
     assertThat(payload.get("model").asText()).isEqualTo("churn");
     assertThat(payload.get("alerts").size()).isEqualTo((int) alerts.count());
+  }
+
+  @Test
+  @Order(17)
+  void performanceOfALabelledWindowMatchesAPlainComputation() {
+    // Evaluated by test 14: FIRST's window, labelled as of DATE with a two-day horizon.
+    assertPerformanceMatchesLabels();
+    assertThat(table("performance_metrics").where(col("window_end").notEqual(FIRST)).isEmpty())
+        .as("DATE and the day before are not labelled yet")
+        .isTrue();
+  }
+
+  @Test
+  @Order(18)
+  void aLateLabelRecomputesItsWindowAndALabelLandingAfterTheDateDoesNot() {
+    long before = labelCount();
+    // Two served customers of FIRST without a label: one label lands late but by the end of DATE,
+    // the other only the day after DATE.
+    List<Row> unlabelled =
+        spark
+            .sql(
+                String.format(
+                    "SELECT DISTINCT p.customer_id FROM delta.`%s` p LEFT ANTI JOIN delta.`%s` l"
+                        + " ON p.customer_id = l.customer_id AND p.score_date = l.observation_date"
+                        + " WHERE p.served AND p.model_name = 'churn' AND p.score_date = DATE'%s'"
+                        + " ORDER BY 1 LIMIT 2",
+                    root.resolve("predictions"), root.resolve("raw_labels"), FIRST))
+            .collectAsList();
+    assertThat(unlabelled).hasSize(2);
+    Dataset<Row> labels = table("raw_labels");
+    Dataset<Row> late =
+        spark
+            .sql(
+                String.format(
+                    "SELECT '%s' AS customer_id, DATE'%s' AS observation_date, 1 AS churned,"
+                        + " TIMESTAMP'%s 23:00:00' AS landed_ts, 9 AS _append_day UNION ALL"
+                        + " SELECT '%s', DATE'%s', 1, TIMESTAMP'%s 01:00:00', 10",
+                    unlabelled.get(0).getString(0),
+                    FIRST,
+                    DATE,
+                    unlabelled.get(1).getString(0),
+                    FIRST,
+                    TinyLake.END.plusDays(1)))
+            .select(
+                java.util.Arrays.stream(labels.schema().fields())
+                    .map(f -> col(f.name()).cast(f.dataType()))
+                    .toArray(org.apache.spark.sql.Column[]::new));
+    late.write().format("delta").mode("append").save(root.resolve("raw_labels").toString());
+    assertThat(ModelLake.execute(root, "snapshot", "--date", DATE).exitCode()).isZero();
+
+    CliRun run = sluice(List.of(ANY_COUNT, HORIZON), "drift", "--model", "churn", "--date", DATE);
+    assertThat(run.exitCode()).as(run.stderr()).isIn(0, 5);
+    assertThat(labelCount())
+        .as("exactly the label that landed by DATE joins")
+        .isEqualTo(before + 1);
+    assertPerformanceMatchesLabels();
+  }
+
+  /**
+   * performance_metrics of FIRST against a plain computation over the served predictions joined
+   * with the labels that landed by the end of DATE: the label count, the label mean, AUC-ROC by
+   * counting ranked pairs and the log loss.
+   */
+  private void assertPerformanceMatchesLabels() {
+    List<Row> joined =
+        spark
+            .sql(
+                String.format(
+                    "SELECT p.model_version, p.probability, CAST(l.churned AS DOUBLE) AS y"
+                        + " FROM delta.`%s` p JOIN (SELECT customer_id, observation_date,"
+                        + " max_by(churned, landed_ts) AS churned FROM delta.`%s` WHERE landed_ts"
+                        + " < TIMESTAMP'%s 00:00:00' GROUP BY 1, 2) l ON p.customer_id ="
+                        + " l.customer_id AND p.score_date = l.observation_date WHERE p.served AND"
+                        + " p.model_name = 'churn' AND p.score_date = DATE'%s'",
+                    root.resolve("predictions"),
+                    root.resolve("raw_labels"),
+                    TinyLake.END.plusDays(1),
+                    FIRST))
+            .collectAsList();
+    assertThat(joined).isNotEmpty();
+    Map<Long, List<Row>> byVersion = new java.util.TreeMap<>();
+    joined.forEach(r -> byVersion.computeIfAbsent(r.getLong(0), v -> new ArrayList<>()).add(r));
+    Dataset<Row> stored = table("performance_metrics").where(col("window_end").equalTo(FIRST));
+    assertThat(stored.select("model_version").distinct().count()).isEqualTo(byVersion.size());
+    byVersion.forEach(
+        (version, rows) -> {
+          Dataset<Row> mine = stored.where(col("model_version").equalTo(version));
+          assertThat(mine.select("label_count").distinct().first().getLong(0))
+              .isEqualTo(rows.size());
+          double positives = rows.stream().filter(r -> r.getDouble(2) == 1).count();
+          assertThat(metric(mine, "label_mean")).isCloseTo(positives / rows.size(), within(1e-12));
+          double pairs = 0;
+          double wins = 0;
+          double loss = 0;
+          for (Row a : rows) {
+            double p = Math.min(Math.max(a.getDouble(1), 1e-15), 1 - 1e-15);
+            loss -= a.getDouble(2) == 1 ? Math.log(p) : Math.log(1 - p);
+            for (Row b : rows) {
+              if (a.getDouble(2) == 1 && b.getDouble(2) == 0) {
+                pairs++;
+                wins += Double.compare(a.getDouble(1), b.getDouble(1)) > 0 ? 1 : 0;
+                wins += a.getDouble(1) == b.getDouble(1) ? 0.5 : 0;
+              }
+            }
+          }
+          assertThat(metric(mine, "log_loss")).isCloseTo(loss / rows.size(), within(1e-9));
+          if (pairs == 0) {
+            assertThat(mine.where(col("metric").equalTo("auc_roc")).first().isNullAt(6))
+                .as("no pair to rank: AUC undefined")
+                .isTrue();
+          } else {
+            assertThat(metric(mine, "auc_roc")).isCloseTo(wins / pairs, within(1e-9));
+          }
+        });
+  }
+
+  /** The labelled rows of FIRST's window, summed over versions. */
+  private long labelCount() {
+    return table("performance_metrics")
+        .where(col("window_end").equalTo(FIRST))
+        .select("model_version", "label_count")
+        .distinct()
+        .collectAsList()
+        .stream()
+        .mapToLong(r -> r.getLong(1))
+        .sum();
+  }
+
+  private static double metric(Dataset<Row> rows, String metric) {
+    return rows.where(col("metric").equalTo(metric)).first().<Double>getAs("value");
   }
 
   private static RegistryServer server() {

@@ -191,8 +191,20 @@ class TestTrainJob extends SparkTestBase {
                 .select("column_name")
                 .distinct()
                 .count())
-        .as("14 features and the score")
-        .isEqualTo(15);
+        .as("14 features, the score and the label")
+        .isEqualTo(16);
+    assertThat(
+            table("model_baselines")
+                .where(col("model_version").equalTo(1).and(col("column_name").equalTo("_label")))
+                .where(col("bin_count").gt(0))
+                .select("category")
+                .collectAsList()
+                .stream()
+                .map(r -> r.getString(0))
+                .sorted()
+                .toList())
+        .as("a 0/1 label's baseline: its two classes")
+        .containsExactly("0", "1");
     assertThat(
             table("lineage")
                 .where(
