@@ -5,7 +5,6 @@
  */
 package dev.sluice.jobs.drift;
 
-import dev.sluice.error.PipelineErrors;
 import dev.sluice.jobs.cli.CommonOptions;
 import dev.sluice.jobs.cli.DateRangeOptions;
 import dev.sluice.jobs.cli.JobRunner;
@@ -67,13 +66,7 @@ public final class DriftCommand implements Callable<Integer> {
         common,
         (env, result) -> {
           DateRangeOptions.check(from, to, mixedRange);
-          DriftSpec spec = DriftSpec.fromModel(env.config().reader(), model);
-          if (granularity.isPresent()) {
-            if (!granularity.get().equals("1d") && !granularity.get().equals("1w")) {
-              throw PipelineErrors.invalidArgument("--granularity", granularity.get(), "1d or 1w");
-            }
-            spec = spec.withGranularity(granularity.get());
-          }
+          DriftSpec spec = DriftSpec.of(env.config().reader(), model, granularity);
           String entity = TrainingSetSpec.fromModel(env.config().reader(), model).entity();
           new Drifter(env).run(model, entity, from, to, spec, result);
         });

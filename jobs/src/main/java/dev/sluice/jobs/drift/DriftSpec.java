@@ -21,14 +21,31 @@ import java.util.Optional;
  * @param rollbackOnAlert {@code on-alert = rollback}: an alert on the champion's rows rolls it back
  * @param webhook where each run with alerts POSTs its JSON payload
  */
-record DriftSpec(
+public record DriftSpec(
     String granularity,
     Map<String, String> slices,
     DriftPolicy policy,
     boolean rollbackOnAlert,
     Optional<URI> webhook) {
 
-  static DriftSpec fromModel(ConfigReader sluice, String model) {
+  /**
+   * The model's spec, at {@code granularity} when given (the {@code --granularity} option of {@code
+   * sluice drift} and {@code sluice drift report}).
+   *
+   * @throws dev.sluice.error.SluiceException exit 2 for an invalid key or granularity
+   */
+  public static DriftSpec of(ConfigReader sluice, String model, Optional<String> granularity) {
+    DriftSpec spec = fromModel(sluice, model);
+    if (granularity.isEmpty()) {
+      return spec;
+    }
+    if (!granularity.get().equals("1d") && !granularity.get().equals("1w")) {
+      throw PipelineErrors.invalidArgument("--granularity", granularity.get(), "1d or 1w");
+    }
+    return spec.withGranularity(granularity.get());
+  }
+
+  private static DriftSpec fromModel(ConfigReader sluice, String model) {
     String key = "models." + model + ".drift";
     ConfigReader c = sluice.has(key) ? sluice.section(key) : null;
     if (c == null) {
@@ -76,7 +93,7 @@ record DriftSpec(
   }
 
   /** The same spec at another granularity (the --granularity option). */
-  DriftSpec withGranularity(String value) {
+  private DriftSpec withGranularity(String value) {
     return new DriftSpec(value, slices, policy, rollbackOnAlert, webhook);
   }
 }
