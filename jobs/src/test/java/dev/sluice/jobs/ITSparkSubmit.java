@@ -50,7 +50,8 @@ class ITSparkSubmit {
           "/org/flywaydb/",
           "/org/postgresql/",
           "/com/fasterxml/jackson/dataformat/jackson-dataformat-yaml/",
-          "/org/yaml/snakeyaml/");
+          "/org/yaml/snakeyaml/",
+          "/org/webjars/npm/echarts/");
 
   /**
    * Dependencies of bundled libraries that are not bundled because nothing needs them at run time
