@@ -37,6 +37,9 @@ final class ChartOptions {
           "tv_distance", "TV distance",
           "l_infinity_distance", "L-infinity distance");
 
+  private static final Map<String, String> LABEL_POSITIONS =
+      Map.of("psi", "insideStartTop", "js_distance", "insideMiddleTop");
+
   private static final String ALERT_COLOR = "#c62828";
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -101,7 +104,7 @@ final class ChartOptions {
   private static ObjectNode base() {
     ObjectNode option = JSON.objectNode();
     option.put("animation", false);
-    option.putObject("grid").put("left", 60).put("right", 60).put("top", 40).put("bottom", 70);
+    option.putObject("grid").put("left", 60).put("right", 60).put("top", 60).put("bottom", 70);
     return option;
   }
 
@@ -120,7 +123,11 @@ final class ChartOptions {
     }
     ObjectNode markLine = line.putObject("markLine").put("symbol", "none").put("silent", true);
     markLine.putObject("lineStyle").put("type", "dashed");
-    markLine.putObject("label").put("formatter", "{b} {c}").put("position", "insideEndTop");
+    // Thresholds of different statistics often share a value: their labels go to different ends.
+    markLine
+        .putObject("label")
+        .put("formatter", "{b} {c}")
+        .put("position", LABEL_POSITIONS.getOrDefault(statistic, "insideEndTop"));
     ArrayNode data = markLine.putArray("data");
     mine.forEach(t -> data.addObject().put("name", t.name()).put("yAxis", t.value()));
   }
