@@ -127,7 +127,7 @@ final class DriftReporter {
     result.metric("columns", report.columns().size());
     result.metric("drifted", report.drifted().size());
     result.metric("alerts", report.alerts().size());
-    result.metric("artifact", logArtifact(model, version, end, file).orElse(null));
+    logArtifact(model, version, end, file).ifPresent(uri -> result.metric("artifact", uri));
   }
 
   private List<ColumnProfile> baseline(
