@@ -122,7 +122,11 @@ final class ReportRenderer {
     row(
         rows,
         "Time series",
-        r.windows().size() + " windows, " + r.windows().get(0) + " .. " + r.window().end());
+        r.windows().size()
+            + (r.windows().size() == 1 ? " window, " : " windows, ")
+            + r.windows().get(0)
+            + " .. "
+            + r.window().end());
     if (!r.otherVersions().isEmpty()) {
       StringBuilder others = new StringBuilder();
       r.otherVersions()
