@@ -206,6 +206,48 @@ public final class PipelineErrors {
     return new SluiceException(ErrorCode.UPSTREAM_MISSING, message, null);
   }
 
+  /**
+   * A drift report asked for a window that {@code profile_metrics} lacks (exit 4: the drift job may
+   * not have run for it yet).
+   *
+   * @param stepDays the days between two windows of the granularity (1 or 7)
+   */
+  public static SluiceException driftWindowMissing(
+      String model,
+      String granularity,
+      LocalDate end,
+      Collection<LocalDate> available,
+      int stepDays) {
+    return new SluiceException(
+        ErrorCode.UPSTREAM_MISSING,
+        String.format(
+            "Model %s has no %s drift window ending %s in profile_metrics; its windows end on %s"
+                + " (run `sluice drift --model %s --date %s` first, or report one of those)",
+            model, granularity, end, dateRanges(available, stepDays), model, end),
+        null);
+  }
+
+  /**
+   * Renders dates compactly, runs {@code stepDays} apart as one range: [2026-10-01..2026-10-05].
+   */
+  static String dateRanges(Collection<LocalDate> dates, int stepDays) {
+    List<LocalDate> sorted = dates.stream().sorted().distinct().toList();
+    StringBuilder out = new StringBuilder("[");
+    int i = 0;
+    while (i < sorted.size()) {
+      int j = i;
+      while (j + 1 < sorted.size() && sorted.get(j + 1).equals(sorted.get(j).plusDays(stepDays))) {
+        j++;
+      }
+      out.append(out.length() > 1 ? ", " : "").append(sorted.get(i));
+      if (j > i) {
+        out.append("..").append(sorted.get(j));
+      }
+      i = j + 1;
+    }
+    return out.append(']').toString();
+  }
+
   /** Renders a version list compactly: [0..4, 7, 9..12]. */
   static String ranges(Collection<Long> versions) {
     long[] sorted = versions.stream().mapToLong(Long::longValue).sorted().distinct().toArray();

@@ -15,6 +15,7 @@ import dev.sluice.jobs.cli.JobRunner;
 import dev.sluice.jobs.cli.JobRunner.JobEnv;
 import dev.sluice.jobs.cli.JobRunner.JobSpec;
 import dev.sluice.jobs.drift.DriftCommand;
+import dev.sluice.jobs.drift.report.DriftReportCommand;
 import dev.sluice.jobs.features.FeaturesCommand;
 import dev.sluice.jobs.quality.QualityCommand;
 import dev.sluice.jobs.sample.SampleDataCommand;
@@ -293,6 +294,20 @@ public final class DemoCommand implements Callable<Integer> {
             String.format(
                 "  Drift first flagged on %s, on %s; the nightly runs stop here.",
                 day, alertedColumns(env, day)));
+        JobRunner.Outcome report =
+            check(
+                "drift report",
+                DriftReportCommand.run(
+                    stages,
+                    common,
+                    DEMO_MODEL,
+                    Optional.of(day),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty()));
+        lines.add(
+            "  Drift report (open it in a browser, no network needed): "
+                + report.result().metrics().get("report"));
         break;
       }
     }

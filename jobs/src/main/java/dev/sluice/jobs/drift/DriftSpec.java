@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param webhook where each run with alerts POSTs its JSON payload
  * @param performance where labels land, for performance and label drift (none: not evaluated)
  */
-record DriftSpec(
+public record DriftSpec(
     String granularity,
     Map<String, String> slices,
     DriftPolicy policy,
@@ -30,7 +30,24 @@ record DriftSpec(
     Optional<URI> webhook,
     Optional<PerformanceSpec> performance) {
 
-  static DriftSpec fromModel(ConfigReader sluice, String model) {
+  /**
+   * The model's spec, at {@code granularity} when given (the {@code --granularity} option of {@code
+   * sluice drift} and {@code sluice drift report}).
+   *
+   * @throws dev.sluice.error.SluiceException exit 2 for an invalid key or granularity
+   */
+  public static DriftSpec of(ConfigReader sluice, String model, Optional<String> granularity) {
+    DriftSpec spec = fromModel(sluice, model);
+    if (granularity.isEmpty()) {
+      return spec;
+    }
+    if (!granularity.get().equals("1d") && !granularity.get().equals("1w")) {
+      throw PipelineErrors.invalidArgument("--granularity", granularity.get(), "1d or 1w");
+    }
+    return spec.withGranularity(granularity.get());
+  }
+
+  private static DriftSpec fromModel(ConfigReader sluice, String model) {
     String key = "models." + model + ".drift";
     ConfigReader c = sluice.has(key) ? sluice.section(key) : null;
     if (c == null) {
@@ -80,7 +97,7 @@ record DriftSpec(
   }
 
   /** The same spec at another granularity (the --granularity option). */
-  DriftSpec withGranularity(String value) {
+  private DriftSpec withGranularity(String value) {
     return new DriftSpec(value, slices, policy, rollbackOnAlert, webhook, performance);
   }
 }

@@ -22,7 +22,7 @@ import java.time.LocalDate;
  * @param lookbackDays each run evaluates the labelled windows that ended at most this many days
  *     before its date (so labels landing late recompute their window)
  */
-record PerformanceSpec(
+public record PerformanceSpec(
     String table,
     String entity,
     String date,

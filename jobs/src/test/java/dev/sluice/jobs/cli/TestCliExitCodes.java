@@ -59,6 +59,29 @@ class TestCliExitCodes {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"drift", "drift report"})
+  void driftAndItsReportRequireAModel(String command) {
+    CliRun run = CliRun.execute(List.of(command.split(" ")));
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.stderr())
+        .startsWith("Missing required option: '--model=M'")
+        .contains("Usage: sluice " + command);
+    assertThat(run.stdout()).as("a usage error, no job: no summary line").isEmpty();
+  }
+
+  @Test
+  void driftHelpListsItsReport() {
+    CliRun run = CliRun.execute("drift", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.stdout()).contains("--model=M", "Commands:", "report");
+    CliRun report = CliRun.execute("drift", "report", "--help");
+    assertThat(report.exitCode()).isZero();
+    assertThat(report.stdout()).contains("Usage: sluice drift report", "--out=FILE", "-h, --help");
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"sample-data", "snapshot", "sql", "demo"})
   void everyCommandHasHelp(String command) {
     CliRun run = CliRun.execute(command, "--help");

@@ -30,8 +30,10 @@ class TestPerformanceWindows {
 
   private static PerformanceSpec spec(String performance) {
     String conf = "sluice.models.m.drift { performance { " + performance + " } }";
-    return DriftSpec.fromModel(
-            new ConfigReader(ConfigFactory.parseString(conf).getConfig("sluice"), "sluice"), "m")
+    return DriftSpec.of(
+            new ConfigReader(ConfigFactory.parseString(conf).getConfig("sluice"), "sluice"),
+            "m",
+            Optional.empty())
         .performance()
         .orElseThrow();
   }

@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -402,14 +403,11 @@ class TestScoringAndRelease extends SparkTestBase {
     assertThat(run.exitCode()).isEqualTo(5);
     assertThat(run.stderr()).contains("never passed the validation gate");
 
-    try (RegistryServer server = server();
-        ModelRegistry registry =
-            MlflowModelRegistry.connect(
-                server.uri().toString(),
-                RegistryCredentials.none(),
-                () -> spark.sessionState().newHadoopConf())) {
-      registry.setAlias("churn", ModelTags.CHALLENGER, version);
-    }
+    withRegistry(
+        registry -> {
+          registry.setAlias("churn", ModelTags.CHALLENGER, version);
+          return null;
+        });
     CliRun score = sluice(List.of(), "score", "--model", "churn", "--date", DATE);
     assertThat(score.exitCode()).isEqualTo(5);
     assertThat(score.stderr()).contains("never passed the validation gate");
@@ -734,6 +732,61 @@ class TestScoringAndRelease extends SparkTestBase {
     return rows.where(col("metric").equalTo(metric)).first().<Double>getAs("value");
   }
 
+  @Test
+  @Order(19)
+  void theDriftReportShowsTheDriftedColumnsAndIsLoggedToTheVersionsRun() throws Exception {
+    CliRun run = sluice(List.of(), "drift", "report", "--model", "churn", "--date", FIRST);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode metrics = run.summary().get("metrics");
+    Path file = Path.of(metrics.get("report").asText());
+    assertThat(file)
+        .as("under the lake's _reports by default")
+        .isEqualTo(root.resolve("_reports/drift/churn/drift-" + FIRST + ".html"))
+        .exists();
+    String html = Files.readString(file, UTF_8);
+    long version = metrics.get("model_version").asLong();
+    // Test 16 judged window FIRST with psi.alert = 0: every column of every version drifted.
+    List<String> drifted =
+        table("drift_metrics")
+            .where(
+                col("window_end")
+                    .equalTo(FIRST)
+                    .and(col("model_version").equalTo(version))
+                    .and(col("drift_type").equalTo("BASELINE"))
+                    .and(col("slice_key").equalTo("all"))
+                    .and(col("drift_detected")))
+            .select("column_name")
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
+    assertThat(drifted).contains("probability", "customer_activity__events_7d");
+    assertThat(metrics.get("drifted").asInt()).isEqualTo(drifted.size());
+    assertThat(html).contains("<th>Drifted features</th><td>" + drifted.size() + ": ");
+    for (String column : drifted) {
+      assertThat(html)
+          .contains(column)
+          .contains("id=\"hist-" + column + "\"")
+          .contains("id=\"stats-" + column + "\"");
+    }
+    assertThat(html).contains("<table class=\"alerts\" id=\"alerts\">");
+
+    String runId = withRegistry(r -> r.getModelVersion("churn", version).runId().orElseThrow());
+    assertThat(metrics.get("artifact").asText())
+        .isEqualTo("runs:/" + runId + "/drift/drift-" + FIRST + ".html");
+    Path downloaded = Files.createTempDirectory("report");
+    withRegistry(r -> r.downloadArtifacts(runId, "drift", downloaded));
+    assertThat(downloaded.resolve("drift-" + FIRST + ".html"))
+        .as("the report is an artifact of the run that produced the version")
+        .hasSameTextualContentAs(file);
+
+    CliRun unknown =
+        sluice(List.of(), "drift", "report", "--model", "churn", "--date", "2020-01-01");
+    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(4);
+    assertThat(unknown.stderr())
+        .contains("no 1d drift window ending 2020-01-01")
+        .contains(FIRST)
+        .contains("sluice drift --model churn --date 2020-01-01");
+  }
+
   private static RegistryServer server() {
     Path registry = root.resolve("_registry");
     return Registries.start(
@@ -747,26 +800,23 @@ class TestScoringAndRelease extends SparkTestBase {
   }
 
   private static Optional<Long> alias(String alias) {
+    return withRegistry(r -> r.versionByAlias("churn", alias).map(v -> v.version()));
+  }
+
+  /** Calls the lake's registry (its embedded server started for the call). */
+  private static <T> T withRegistry(Function<ModelRegistry, T> call) {
     try (RegistryServer server = server();
         ModelRegistry registry =
             MlflowModelRegistry.connect(
                 server.uri().toString(),
                 RegistryCredentials.none(),
                 () -> spark.sessionState().newHadoopConf())) {
-      return registry.versionByAlias("churn", alias).map(v -> v.version());
+      return call.apply(registry);
     }
   }
 
   private static Path anyDataFile(long version) throws IOException {
-    String runId;
-    try (RegistryServer server = server();
-        ModelRegistry registry =
-            MlflowModelRegistry.connect(
-                server.uri().toString(),
-                RegistryCredentials.none(),
-                () -> spark.sessionState().newHadoopConf())) {
-      runId = registry.getModelVersion("churn", version).runId().orElseThrow();
-    }
+    String runId = withRegistry(r -> r.getModelVersion("churn", version).runId().orElseThrow());
     try (Stream<Path> files = Files.walk(root.resolve("_registry/artifacts"))) {
       return files
           .filter(p -> p.toString().contains(runId) && p.toString().endsWith(".parquet"))
