@@ -5,9 +5,13 @@
  */
 package dev.sluice.bench.score;
 
+import static dev.sluice.bench.BenchRuns.median;
+import static dev.sluice.bench.BenchRuns.seconds;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.sluice.bench.BenchRuns;
+import dev.sluice.bench.SparkJobLog;
 import dev.sluice.jobs.cli.SluiceCli;
 import dev.sluice.model.ModelOutputs;
 import java.io.IOException;
@@ -17,7 +21,6 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -46,11 +49,7 @@ public final class ScoreBenchmark {
   private ScoreBenchmark() {}
 
   public static void main(String[] args) throws IOException {
-    Map<String, String> a = new HashMap<>();
-    for (String arg : args) {
-      String[] kv = arg.split("=", 2);
-      a.put(kv[0], kv[1]);
-    }
+    Map<String, String> a = BenchRuns.arguments(args);
     int customers = Integer.parseInt(a.getOrDefault("customers", "50000"));
     int days = Integer.parseInt(a.getOrDefault("days", "21"));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "5"));
@@ -86,7 +85,7 @@ public final class ScoreBenchmark {
 
     SparkSession spark = SparkSession.active();
     if (Boolean.parseBoolean(a.getOrDefault("jobs", "false"))) {
-      spark.sparkContext().addSparkListener(new JobLog());
+      SparkJobLog.listen(spark.sparkContext(), null, true);
     }
     Dataset<Row> inputs =
         spark.read().format("delta").load(root.resolve("scoring_inputs").toString());
@@ -130,12 +129,6 @@ public final class ScoreBenchmark {
     System.out.printf(
         "%s: %.0f rows/s (median %.2f s), ratio sluice/baseline %.3f%n",
         baseline, rows / median(times), median(times), median(times) / median(sluice));
-  }
-
-  private static double seconds(Runnable run) {
-    long t0 = System.nanoTime();
-    run.run();
-    return (System.nanoTime() - t0) / 1e9;
   }
 
   /**
@@ -289,40 +282,5 @@ public final class ScoreBenchmark {
           .findFirst()
           .orElseThrow();
     }
-  }
-
-  /**
-   * {@code jobs=true}: one line per Spark job (its call site and wall time), to see where time
-   * goes.
-   */
-  private static final class JobLog extends org.apache.spark.scheduler.SparkListener {
-    private final Map<Integer, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Integer, String> sites = new java.util.concurrent.ConcurrentHashMap<>();
-
-    @Override
-    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
-      started.put(job.jobId(), job.time());
-      java.util.Properties p = job.properties();
-      String site =
-          p == null
-              ? ""
-              : p.getProperty("spark.job.description", p.getProperty("callSite.short", ""));
-      sites.put(job.jobId(), String.format("[%d stages] %s", job.stageInfos().size(), site));
-    }
-
-    @Override
-    public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd job) {
-      Long t0 = started.remove(job.jobId());
-      System.err.printf(
-          "JOB %d %d ms %s%n",
-          job.jobId(), t0 == null ? -1 : job.time() - t0, sites.remove(job.jobId()));
-    }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }
