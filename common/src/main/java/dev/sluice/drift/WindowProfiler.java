@@ -9,7 +9,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static org.apache.spark.sql.functions.approx_count_distinct;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
@@ -18,13 +17,10 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.slice;
-import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udaf;
 import static org.apache.spark.sql.functions.when;
 
 import dev.sluice.model.BaselineProfile;
@@ -40,6 +36,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -54,12 +51,17 @@ import org.apache.spark.sql.types.DataTypes;
  *       expression {@code name -> expr}, in {@code (name, string value of expr)} ({@code "null"}
  *       for a null value): the rows are exploded once into their slices before the aggregation.
  *   <li><b>Bins.</b> A numeric value (cast to double, NaN counted apart) falls in the bin of {@link
- *       BaselineProfile#binIndex(Column, double[])} on the version's edges; a categorical value (as
+ *       BaselineProfile#binIndex(double[], double)} on the version's edges; a categorical value (as
  *       a string) in its named category's bin, else in the baseline's {@value ColumnProfile#OTHER}
  *       bin. The bins are the baseline's, so the histograms of the baseline, of this window and of
  *       the previous window compare bin by bin.
  *   <li><b>Shares</b> are counts over the binned values (non-null, non-NaN), as in the baseline.
  * </ul>
+ *
+ * <p>The aggregation holds, per (version, slice), the row count, one {@link WindowCounts} over
+ * every column (null, NaN and value counts, moments, min, max, histogram: each value handled once
+ * in one loop), and per column Spark's {@code approx_count_distinct}, {@code percentile_approx}
+ * (numeric) and the set of unseen categories (categorical).
  */
 public final class WindowProfiler {
   /** The slice key and value of the slice holding every row. */
@@ -76,6 +78,7 @@ public final class WindowProfiler {
   private static final String VALUE = "value";
   private static final String VERSION = "_version";
   private static final String ROWS = "_rows";
+  private static final String COUNTS = "_counts";
 
   private WindowProfiler() {}
 
@@ -113,45 +116,38 @@ public final class WindowProfiler {
                     lit(name).as(KEY),
                     coalesce(expr.cast(DataTypes.StringType), lit("null")).as(VALUE))));
 
-    // One projection: the version, the slice (exploded), each column's value and bin.
+    // One projection: the version, the slice (exploded), each column's value.
     List<Column> projected = new ArrayList<>();
     projected.add(col(versionColumn).cast(DataTypes.LongType).as(VERSION));
     projected.add(explode(array(sliceStructs.toArray(Column[]::new))).as(SLICE));
     List<String> names = List.copyOf(columns.keySet());
+    List<Column> counted = new ArrayList<>();
+    counted.add(col(VERSION));
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      boolean numeric = columns.get(name) == Kind.NUMERIC;
       Column raw = column(name);
-      projected.add(raw.isNull().as("n_" + i));
-      if (numeric) {
+      if (columns.get(name) == Kind.NUMERIC) {
         Column x = raw.cast(DataTypes.DoubleType);
-        projected.add(x.isNotNull().and(isnan(x)).as("nan_" + i));
-        Column value = when(x.isNotNull().and(isnan(x).unary_$bang()), x);
-        projected.add(value.as("x_" + i));
-        projected.add(
-            byVersion(baselines, name, b -> BaselineProfile.binIndex(value, b.innerEdges()))
-                .as("b_" + i));
+        projected.add(x.as("r_" + i));
+        projected.add(when(isnan(x).unary_$bang(), x).as("x_" + i)); // NaN apart, null stays
       } else {
         Column s = raw.cast(DataTypes.StringType);
-        projected.add(s.as("x_" + i));
-        projected.add(byVersion(baselines, name, b -> categoryBin(s, b)).as("b_" + i));
+        projected.add(s.as("r_" + i));
         projected.add(byVersion(baselines, name, b -> unseen(s, b)).as("u_" + i));
       }
+      counted.add(col("r_" + i));
     }
 
     List<Column> aggregates = new ArrayList<>();
     aggregates.add(count(lit(1)).as(ROWS));
+    aggregates.add(
+        udaf(new WindowCounts(baselines, names), Encoders.row(WindowCounts.inputSchema(columns)))
+            .apply(counted.toArray(Column[]::new))
+            .as(COUNTS));
     for (int i = 0; i < names.size(); i++) {
-      boolean numeric = columns.get(names.get(i)) == Kind.NUMERIC;
-      Column x = col("x_" + i);
-      aggregates.add(sum(when(col("n_" + i), 1L).otherwise(0L)).as("nulls_" + i));
-      aggregates.add(approx_count_distinct(x).as("distinct_" + i));
-      if (numeric) {
-        aggregates.add(sum(when(col("nan_" + i), 1L).otherwise(0L)).as("nans_" + i));
-        aggregates.add(avg(x).as("mean_" + i));
-        aggregates.add(stddev_samp(x).as("sd_" + i));
-        aggregates.add(min(x).as("min_" + i));
-        aggregates.add(max(x).as("max_" + i));
+      if (columns.get(names.get(i)) == Kind.NUMERIC) {
+        Column x = col("x_" + i);
+        aggregates.add(approx_count_distinct(x).as("distinct_" + i));
         aggregates.add(
             percentile_approx(
                     x,
@@ -159,15 +155,10 @@ public final class WindowProfiler {
                     lit(BaselineProfile.QUANTILE_ACCURACY))
                 .as("q_" + i));
       } else {
+        aggregates.add(approx_count_distinct(col("r_" + i)).as("distinct_" + i));
         aggregates.add(
             slice(array_sort(collect_set(col("u_" + i))), 1, MAX_UNSEEN).as("unseen_" + i));
       }
-      int bins = maxBins(baselines, names.get(i));
-      Column[] histogram = new Column[bins];
-      for (int k = 0; k < bins; k++) {
-        histogram[k] = sum(when(col("b_" + i).equalTo(k), 1L).otherwise(0L));
-      }
-      aggregates.add(array(histogram).as("h_" + i));
     }
 
     List<Row> groups =
@@ -197,11 +188,12 @@ public final class WindowProfiler {
   private static WindowProfile windowProfile(
       Row g, int i, long version, ColumnProfile baseline, String type) {
     long rows = g.getAs(ROWS);
-    long nulls = g.getAs("nulls_" + i);
+    Row counts = g.<Row>getAs(COUNTS).<Row>getList(0).get(i);
+    long nulls = counts.getAs("nulls");
+    long nans = counts.getAs("nans");
+    long values = counts.getAs("values");
     boolean numeric = baseline.kind() == Kind.NUMERIC;
-    long nans = numeric ? g.<Long>getAs("nans_" + i) : 0L;
-    long values = rows - nulls - nans;
-    List<Long> histogram = g.getList(g.fieldIndex("h_" + i));
+    List<Long> histogram = counts.getList(counts.fieldIndex("histogram"));
     List<Bin> bins = new ArrayList<>();
     for (Bin b : baseline.bins()) {
       long count = histogram.get(b.index());
@@ -214,7 +206,10 @@ public final class WindowProfiler {
     if (numeric && values > 0) {
       stats =
           NumericStats.of(
-              g.getAs("mean_" + i), g.getAs("sd_" + i), g.getAs("min_" + i), g.getAs("max_" + i));
+              counts.getAs("mean"),
+              counts.getAs("stddev"),
+              counts.getAs("min"),
+              counts.getAs("max"));
       quantiles = g.getList(g.fieldIndex("q_" + i));
     }
     long distinct = g.getAs("distinct_" + i);
@@ -265,15 +260,6 @@ public final class WindowProfiler {
     return columns;
   }
 
-  private static int maxBins(Map<Long, List<ColumnProfile>> baselines, String name) {
-    return baselines.values().stream()
-        .flatMap(List::stream)
-        .filter(p -> p.name().equals(name))
-        .mapToInt(p -> p.bins().size())
-        .max()
-        .orElse(0);
-  }
-
   /** {@code CASE version WHEN v THEN expr(v's baseline of name) ... END}. */
   private static Column byVersion(
       Map<Long, List<ColumnProfile>> baselines,
@@ -293,23 +279,6 @@ public final class WindowProfiler {
               : result.when(when, expr.apply(baseline.get()));
     }
     return result;
-  }
-
-  /** A category's bin: its named bin, else the other bin; null for null. */
-  private static Column categoryBin(Column value, ColumnProfile baseline) {
-    Column bin = null;
-    Integer other = null;
-    for (Bin b : baseline.bins()) {
-      String category = b.category().orElseThrow();
-      if (category.equals(ColumnProfile.OTHER)) {
-        other = b.index();
-        continue;
-      }
-      Column test = value.equalTo(category);
-      bin = bin == null ? when(test, lit(b.index())) : bin.when(test, lit(b.index()));
-    }
-    Column fallback = lit(other == null ? -1 : other);
-    return when(value.isNotNull(), bin == null ? fallback : bin.otherwise(fallback));
   }
 
   /** The value when it is none of the baseline's named categories; else null. */

@@ -124,6 +124,12 @@ class TestWindowProfiler extends SparkTestBase {
         assertThat(p.profile().stats().orElseThrow().mean()).isCloseTo(mean, within(1e-9));
         assertThat(p.profile().stats().orElseThrow().min())
             .isEqualTo(values.stream().mapToDouble(v -> v).min().orElseThrow());
+        assertThat(p.profile().stats().orElseThrow().max())
+            .isEqualTo(values.stream().mapToDouble(v -> v).max().orElseThrow());
+        double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+        assertThat(p.profile().stats().orElseThrow().stddev())
+            .as("sample standard deviation")
+            .isCloseTo(Math.sqrt(squares / (values.size() - 1)), within(1e-9));
         assertThat(p.quantiles()).hasSize(WindowProfiler.QUANTILES.size());
         double[] sorted = values.stream().mapToDouble(v -> v).sorted().toArray();
         // percentile_approx is exact on so few values: the value of rank ceil(q * n)
