@@ -75,10 +75,15 @@ final class Drifter {
     }
     Map<Long, List<ColumnProfile>> baselines = new TreeMap<>();
     Map<Long, ColumnProfile> labelBaselines = new TreeMap<>();
-    BaselineRecords.fromRows(
-            pinned(SluiceTables.MODEL_BASELINES, result)
-                .where(col("model_name").equalTo(model))
-                .collectAsList())
+    env.stages()
+        .stage(
+            "baselines",
+            "the baselines of " + model,
+            () ->
+                BaselineRecords.fromRows(
+                    pinned(SluiceTables.MODEL_BASELINES, result)
+                        .where(col("model_name").equalTo(model))
+                        .collectAsList()))
         .forEach(
             (version, columns) -> {
               baselines.put(
@@ -107,7 +112,12 @@ final class Drifter {
     List<DriftAlerts.Judged> judged = new ArrayList<>();
     Map<String, WindowProfile> previous = new LinkedHashMap<>();
     Window before = previousWindow(windows.get(0));
-    stored(model, before).forEach(p -> previous.put(key(p), p));
+    env.stages()
+        .stage(
+            "previous",
+            "the stored profiles of " + before.start() + ".." + before.end(),
+            () -> stored(model, before))
+        .forEach(p -> previous.put(key(p), p));
     for (Window w : windows) {
       Dataset<Row> frame =
           inputs
@@ -161,24 +171,20 @@ final class Drifter {
             "model_name = '%s' AND granularity = '%s' AND window_end >= DATE'%s' AND window_end"
                 + " <= DATE'%s'",
             model, spec.granularity(), windows.get(0).end(), to);
-    List<String> partitions = List.of("model_name", "granularity");
-    String tag = env.run().commitTag();
-    result.output(
-        DeltaWriter.replaceWhere(
-            env.lake(),
-            SluiceTables.PROFILE_METRICS,
-            env.spark().createDataFrame(profileRows, DriftRecords.PROFILE_METRICS).coalesce(1),
-            where,
-            partitions,
-            tag));
-    result.output(
-        DeltaWriter.replaceWhere(
-            env.lake(),
-            SluiceTables.DRIFT_METRICS,
-            env.spark().createDataFrame(driftRows, DriftRecords.DRIFT_METRICS).coalesce(1),
-            where,
-            partitions,
-            tag));
+    Dataset<Row> profileFrame =
+        env.spark().createDataFrame(profileRows, DriftRecords.PROFILE_METRICS).coalesce(1);
+    Dataset<Row> driftFrame =
+        env.spark().createDataFrame(driftRows, DriftRecords.DRIFT_METRICS).coalesce(1);
+    env.stages()
+        .stage(
+            "metrics",
+            String.format(
+                "profile_metrics (%d rows) and drift_metrics (%d rows)",
+                profileRows.size(), driftRows.size()),
+            () -> {
+              result.output(replace(SluiceTables.PROFILE_METRICS, profileFrame, where));
+              result.output(replace(SluiceTables.DRIFT_METRICS, driftFrame, where));
+            });
     env.catalog().register(SluiceTables.PROFILE_METRICS);
     env.catalog().register(SluiceTables.DRIFT_METRICS);
     result.metric("profiles", profileRows.size());
@@ -187,19 +193,39 @@ final class Drifter {
         "drifted",
         judged.stream().filter(j -> j.result().verdict().severity() == Severity.ALERT).count());
     if (spec.performance().isPresent()) {
-      new Performance(env)
-          .evaluate(
-              model,
-              entity,
-              train,
-              spec,
-              spec.performance().get(),
-              to,
-              scores,
-              labelBaselines,
-              result);
+      env.stages()
+          .stage(
+              "performance",
+              "performance of the labelled windows",
+              () ->
+                  new Performance(env)
+                      .evaluate(
+                          model,
+                          entity,
+                          train,
+                          spec,
+                          spec.performance().get(),
+                          to,
+                          scores,
+                          labelBaselines,
+                          result));
     }
-    new DriftAlerts(env).raise(model, score, windows, judged, spec, result);
+    env.stages()
+        .stage(
+            "alerts",
+            "alerts by the policy",
+            () -> new DriftAlerts(env).raise(model, score, windows, judged, spec, result));
+  }
+
+  /** Replaces the run's windows in a metrics table, in one commit. */
+  private TableVersion replace(TableId table, Dataset<Row> rows, String where) {
+    return DeltaWriter.replaceWhere(
+        env.lake(),
+        table,
+        rows,
+        where,
+        List.of("model_name", "granularity"),
+        env.run().commitTag());
   }
 
   /** The table at its current version, which the run records as its input (lineage). */

@@ -28,6 +28,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,10 +47,10 @@ import org.apache.spark.sql.SparkSession;
  * noop} sink (never {@code count()}, which Delta answers from metadata). {@code sluice drift} runs
  * through the CLI in this JVM, as bench/score runs {@code sluice score}; exit 5 (alerts, a policy
  * decision) is expected, checked on its summary line. Runs are interleaved A B A B, median of
- * {@code rounds}. Each drift run's time is split into its profile stage (the one aggregation:
- * planning it and its Spark jobs, from the stage's progress line), the other Spark jobs (Delta log
- * reads and commits, the baselines, the stored profiles) and the rest (no Spark job: config, run
- * lock, catalog, statistics, alerts).
+ * {@code rounds}. Each drift run's time is split by its stages (their progress lines: baselines,
+ * the previous window's stored profiles, the profile aggregation, the metrics commits, alerts) and
+ * the time outside them (the job contract: config, run lock, catalog, {@code job_runs} and {@code
+ * lineage}); the Spark jobs of the profile stage and all others are timed apart.
  *
  * <p>Arguments ({@code key=value}): {@code conf} (the shipped profile), {@code rows} (served rows
  * per day, default 1000000), {@code features} (50: two thirds numeric, one third categorical),
@@ -58,8 +60,12 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class DriftBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern PROFILE_DONE =
-      Pattern.compile("\\[sluice\\] drift: profile-\\S+ done in ([0-9.]+) s");
+  private static final Pattern STAGE_DONE =
+      Pattern.compile("\\[sluice\\] drift: (\\S+?)(-\\d{4}-\\d{2}-\\d{2})? done in ([0-9.]+) s");
+
+  /** The drift job's stages (docs/drift.md), in order; a window's profile stage is "profile". */
+  private static final List<String> STAGES =
+      List.of("baselines", "previous", "profile", "metrics", "alerts");
 
   private DriftBenchmark() {}
 
@@ -102,26 +108,32 @@ public final class DriftBenchmark {
             Boolean.parseBoolean(a.getOrDefault("jobs", "false")));
     double[] job = new double[rounds];
     double[] full = new double[rounds];
-    double[] stage = new double[rounds];
-    double[] profile = new double[rounds];
-    double[] otherSpark = new double[rounds];
-    double[] rest = new double[rounds];
-    int otherJobs = 0;
+    double[] profileJobs = new double[rounds];
+    double[] otherJobs = new double[rounds];
+    double[] outside = new double[rounds];
+    Map<String, double[]> stages = new LinkedHashMap<>();
+    STAGES.forEach(name -> stages.put(name, new double[rounds]));
     for (int r = 0; r < rounds; r++) {
       full[r] = seconds(() -> scan(window));
       times.take();
       long t0 = System.nanoTime();
-      stage[r] = drift(settings, date).profileStage();
+      Map<String, Double> run = drift(settings, date).stages();
       job[r] = (System.nanoTime() - t0) / 1e9;
       SparkJobLog.Times t = times.take();
-      profile[r] = t.groupMs() / 1e3;
-      otherSpark[r] = t.otherMs() / 1e3;
-      rest[r] = job[r] - stage[r] - otherSpark[r];
-      otherJobs = t.otherJobs();
+      profileJobs[r] = t.groupMs() / 1e3;
+      otherJobs[r] = t.otherMs() / 1e3;
+      outside[r] = job[r];
+      StringBuilder line = new StringBuilder();
+      for (String name : STAGES) {
+        double seconds = run.getOrDefault(name, 0.0);
+        stages.get(name)[r] = seconds;
+        outside[r] -= seconds;
+        line.append(String.format(" %s %.1f s,", name, seconds));
+      }
       System.err.printf(
-          "round %d: full scan %.2f s; sluice drift %.2f s (profile stage %.1f s, its Spark jobs"
-              + " %.2f s; %d other Spark jobs %.2f s; the rest %.2f s)%n",
-          r + 1, full[r], job[r], stage[r], profile[r], otherJobs, otherSpark[r], rest[r]);
+          "round %d: full scan %.2f s; sluice drift %.2f s:%s outside the stages %.2f s;"
+              + " Spark jobs: profile %.2f s, %d others %.2f s%n",
+          r + 1, full[r], job[r], line, outside[r], profileJobs[r], t.otherJobs(), otherJobs[r]);
     }
     int features = lake.features();
     long categorical = IntStream.range(0, features).filter(SyntheticColumns::categorical).count();
@@ -137,10 +149,13 @@ public final class DriftBenchmark {
     System.out.printf(
         "full scan: median %.2f s; sluice drift: median %.2f s; ratio drift/scan %.3f%n",
         median(full), median(job), median(job) / median(full));
+    StringBuilder medians = new StringBuilder();
+    stages.forEach(
+        (name, values) -> medians.append(String.format(" %s %.1f s,", name, median(values))));
     System.out.printf(
-        "sluice drift medians: profile stage %.1f s (its Spark jobs %.2f s), %d other Spark jobs"
-            + " %.2f s, the rest (no Spark job) %.2f s%n",
-        median(stage), median(profile), otherJobs, median(otherSpark), median(rest));
+        "sluice drift medians by stage:%s outside the stages (job contract: config, lock, catalog,"
+            + " job_runs and lineage) %.2f s; Spark jobs: profile %.2f s, others %.2f s%n",
+        medians, median(outside), median(profileJobs), median(otherJobs));
   }
 
   /**
@@ -174,8 +189,8 @@ public final class DriftBenchmark {
     window.write().format("noop").mode("overwrite").save();
   }
 
-  /** A drift run's summary line and its profile stage's time (its progress line on stderr). */
-  private record Run(JsonNode summary, double profileStage) {}
+  /** A drift run's summary line and its stages' times (from its progress lines on stderr). */
+  private record Run(JsonNode summary, Map<String, Double> stages) {}
 
   /**
    * Runs {@code sluice drift} for one date; exit 5 must come with alerts in the summary, any other
@@ -214,8 +229,12 @@ public final class DriftBenchmark {
     if (code != 0 && !alerted) {
       throw new IllegalStateException("sluice drift exited " + code + ": " + last);
     }
-    Matcher stage = PROFILE_DONE.matcher(err.toString(StandardCharsets.UTF_8));
-    return new Run(summary, stage.find() ? Double.parseDouble(stage.group(1)) : Double.NaN);
+    Map<String, Double> stages = new HashMap<>();
+    Matcher stage = STAGE_DONE.matcher(err.toString(StandardCharsets.UTF_8));
+    while (stage.find()) {
+      stages.merge(stage.group(1), Double.parseDouble(stage.group(3)), Double::sum);
+    }
+    return new Run(summary, stages);
   }
 
   /** Writes to two streams. */
