@@ -6,22 +6,15 @@
 package dev.sluice.drift;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static org.apache.spark.sql.functions.approx_count_distinct;
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.column;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.percentile_approx;
-import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.udaf;
-import static org.apache.spark.sql.functions.when;
 
 import dev.sluice.model.BaselineProfile;
 import dev.sluice.model.ColumnProfile;
@@ -38,6 +31,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -58,10 +52,9 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li><b>Shares</b> are counts over the binned values (non-null, non-NaN), as in the baseline.
  * </ul>
  *
- * <p>The aggregation holds, per (version, slice), the row count, one {@link WindowCounts} over
- * every column (null, NaN and value counts, moments, min, max, histogram: each value handled once
- * in one loop), and per column Spark's {@code approx_count_distinct}, {@code percentile_approx}
- * (numeric) and the set of unseen categories (categorical).
+ * <p>The aggregation holds, per (version, slice), the row count and one {@link WindowCounts} over
+ * every column: null, NaN and value counts, moments, min, max, histogram, the quantile and distinct
+ * count sketches and the unseen categories, each value handled once in one loop.
  */
 public final class WindowProfiler {
   /** The slice key and value of the slice holding every row. */
@@ -126,15 +119,9 @@ public final class WindowProfiler {
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
       Column raw = column(name);
-      if (columns.get(name) == Kind.NUMERIC) {
-        Column x = raw.cast(DataTypes.DoubleType);
-        projected.add(x.as("r_" + i));
-        projected.add(when(isnan(x).unary_$bang(), x).as("x_" + i)); // NaN apart, null stays
-      } else {
-        Column s = raw.cast(DataTypes.StringType);
-        projected.add(s.as("r_" + i));
-        projected.add(byVersion(baselines, name, b -> unseen(s, b)).as("u_" + i));
-      }
+      DataType type =
+          columns.get(name) == Kind.NUMERIC ? DataTypes.DoubleType : DataTypes.StringType;
+      projected.add(raw.cast(type).as("r_" + i));
       counted.add(col("r_" + i));
     }
 
@@ -144,22 +131,6 @@ public final class WindowProfiler {
         udaf(new WindowCounts(baselines, names), Encoders.row(WindowCounts.inputSchema(columns)))
             .apply(counted.toArray(Column[]::new))
             .as(COUNTS));
-    for (int i = 0; i < names.size(); i++) {
-      if (columns.get(names.get(i)) == Kind.NUMERIC) {
-        Column x = col("x_" + i);
-        aggregates.add(approx_count_distinct(x).as("distinct_" + i));
-        aggregates.add(
-            percentile_approx(
-                    x,
-                    array(QUANTILES.stream().map(q -> lit(q)).toArray(Column[]::new)),
-                    lit(BaselineProfile.QUANTILE_ACCURACY))
-                .as("q_" + i));
-      } else {
-        aggregates.add(approx_count_distinct(col("r_" + i)).as("distinct_" + i));
-        aggregates.add(
-            slice(array_sort(collect_set(col("u_" + i))), 1, MAX_UNSEEN).as("unseen_" + i));
-      }
-    }
 
     List<Row> groups =
         window
@@ -210,11 +181,11 @@ public final class WindowProfiler {
               counts.getAs("stddev"),
               counts.getAs("min"),
               counts.getAs("max"));
-      quantiles = g.getList(g.fieldIndex("q_" + i));
+      quantiles = counts.getList(counts.fieldIndex("quantiles"));
     }
-    long distinct = g.getAs("distinct_" + i);
+    long distinct = counts.getAs("distinct");
     if (!numeric) {
-      unseen = g.getList(g.fieldIndex("unseen_" + i));
+      unseen = counts.getList(counts.fieldIndex("unseen"));
     }
     ColumnProfile profile =
         new ColumnProfile(
@@ -258,36 +229,5 @@ public final class WindowProfiler {
                   p.name());
             });
     return columns;
-  }
-
-  /** {@code CASE version WHEN v THEN expr(v's baseline of name) ... END}. */
-  private static Column byVersion(
-      Map<Long, List<ColumnProfile>> baselines,
-      String name,
-      java.util.function.Function<ColumnProfile, Column> expr) {
-    Column result = null;
-    for (Map.Entry<Long, List<ColumnProfile>> e : baselines.entrySet()) {
-      Optional<ColumnProfile> baseline =
-          e.getValue().stream().filter(p -> p.name().equals(name)).findFirst();
-      if (baseline.isEmpty()) {
-        continue;
-      }
-      Column when = col(VERSION).equalTo(e.getKey());
-      result =
-          result == null
-              ? when(when, expr.apply(baseline.get()))
-              : result.when(when, expr.apply(baseline.get()));
-    }
-    return result;
-  }
-
-  /** The value when it is none of the baseline's named categories; else null. */
-  private static Column unseen(Column value, ColumnProfile baseline) {
-    Object[] named =
-        baseline.bins().stream()
-            .map(b -> b.category().orElseThrow())
-            .filter(c -> !c.equals(ColumnProfile.OTHER))
-            .toArray();
-    return named.length == 0 ? value : when(value.isin(named).unary_$bang(), value);
   }
 }

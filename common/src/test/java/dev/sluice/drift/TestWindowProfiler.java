@@ -130,11 +130,16 @@ class TestWindowProfiler extends SparkTestBase {
         assertThat(p.profile().stats().orElseThrow().stddev())
             .as("sample standard deviation")
             .isCloseTo(Math.sqrt(squares / (values.size() - 1)), within(1e-9));
-        assertThat(p.quantiles()).hasSize(WindowProfiler.QUANTILES.size());
         double[] sorted = values.stream().mapToDouble(v -> v).sorted().toArray();
-        // percentile_approx is exact on so few values: the value of rank ceil(q * n)
-        int median = (int) Math.ceil(0.5 * sorted.length) - 1;
-        assertThat(p.quantiles().get(2)).isEqualTo(sorted[median]);
+        // KLL is exact up to k values: the quantile q is the value preceded by q * n values
+        List<Double> quantiles =
+            WindowProfiler.QUANTILES.stream()
+                .map(q -> sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))])
+                .toList();
+        assertThat(p.quantiles()).containsExactlyElementsOf(quantiles);
+        assertThat(p.distinctCount())
+            .as("distinct values of x (HLL, exact-ish on few values)")
+            .isCloseTo(Arrays.stream(sorted).distinct().count(), within(1L));
       } else {
         List<String> named =
             base.bins().stream()
@@ -155,6 +160,9 @@ class TestWindowProfiler extends SparkTestBase {
           }
         }
         unseen.sort(null);
+        long distinct =
+            rows.stream().filter(r -> !r.isNullAt(2)).map(r -> r.getString(2)).distinct().count();
+        assertThat(p.distinctCount()).as("distinct plans").isEqualTo(distinct);
         assertThat(p.profile().nullCount()).isEqualTo(nulls);
         assertThat(p.unseenCategories()).containsExactlyElementsOf(unseen);
       }
@@ -192,6 +200,33 @@ class TestWindowProfiler extends SparkTestBase {
     assertThat(x.quantiles()).isEmpty();
     assertThat(Arrays.stream(x.sample().counts()).sum()).isZero();
     assertThat(x.sample().range()).isEmpty();
+  }
+
+  @Test
+  void keepsTheAlphabeticallyFirstUnseenCategoriesAcrossPartitions() {
+    List<Row> training =
+        List.of(RowFactory.create(1L, 1.0, "basic", "eu"), RowFactory.create(1L, 2.0, "pro", "eu"));
+    Map<Long, List<ColumnProfile>> baselines = Map.of(1L, baseline(training, 4));
+    List<Row> window = new ArrayList<>();
+    List<String> unseen = new ArrayList<>();
+    for (int i = 0; i < 3 * WindowProfiler.MAX_UNSEEN; i++) {
+      String plan = String.format("plan-%03d", (i * 37) % 100); // distinct, not in order
+      unseen.add(plan);
+      window.add(RowFactory.create(1L, (double) i, plan, "eu"));
+      window.add(RowFactory.create(1L, (double) i, "basic", "eu"));
+    }
+    unseen.sort(null);
+    WindowProfile plan =
+        WindowProfiler.profile(
+                spark.createDataFrame(window, SCHEMA).repartition(4),
+                "model_version",
+                baselines,
+                Map.of())
+            .get(1);
+    assertThat(plan.profile().name()).isEqualTo("plan");
+    assertThat(plan.unseenCategories())
+        .containsExactlyElementsOf(unseen.subList(0, WindowProfiler.MAX_UNSEEN));
+    assertThat(plan.distinctCount()).as("basic plus the unseen plans").isEqualTo(1 + unseen.size());
   }
 
   private static List<ColumnProfile> baseline(List<Row> rows, int bins) {

@@ -102,6 +102,8 @@ record DriftLake(Path root, long rows, int features, int versions, boolean slice
         "    timestamp = \"observation_date\"",
         "    features = [" + observed + "]",
         "  }",
+        "  # drift reads the task (the score column) from the train section",
+        "  train { task = \"binary-classification\", algorithm = \"logistic-regression\" }",
         "  drift {",
         "    granularity = \"1d\"",
         "    slices " + slices,
