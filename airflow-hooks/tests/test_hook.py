@@ -9,6 +9,7 @@ from airflow.exceptions import AirflowException, AirflowFailException
 from conftest import summary_line
 
 from sluice_airflow import (
+    SluiceConfigError,
     SluiceDataQualityFailed,
     SluiceHook,
     SluiceJobError,
@@ -53,7 +54,7 @@ def test_exit_5_is_a_success_that_carries_the_decision(fake_sluice):
     ("code", "raised_type", "retried", "meaning"),
     [
         (1, SluiceJobError, True, "internal error, or the run key is already running"),
-        (2, SluiceJobError, True, "bad config or arguments"),
+        (2, SluiceConfigError, False, "bad config or arguments; not retried"),
         (3, SluiceDataQualityFailed, False, "data-quality gate failed; not retried"),
         (4, SluiceUpstreamMissing, True, "upstream input missing; retried later"),
     ],
@@ -94,11 +95,12 @@ def test_a_failure_without_summary_names_the_tail_of_stderr(fake_sluice):
         exit_code=2,
     )
 
-    with pytest.raises(SluiceJobError) as raised:
+    with pytest.raises(SluiceConfigError) as raised:
         hook_for(fake_sluice).run_job("score", args=["--dat", "2026-10-30"])
 
+    assert isinstance(raised.value, AirflowFailException), "bad config: no retry"
     assert raised.value.summary is None
-    assert "exit 2 (bad config or arguments)" in str(raised.value)
+    assert "exit 2 (bad config or arguments; not retried)" in str(raised.value)
     assert "Unknown option: '--dat'" in str(raised.value)
 
 

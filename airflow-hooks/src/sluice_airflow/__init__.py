@@ -2,6 +2,7 @@
 
 from sluice_airflow.command import Job, Launcher, build_command, run_key
 from sluice_airflow.exceptions import (
+    SluiceConfigError,
     SluiceDataQualityFailed,
     SluiceJobError,
     SluiceUpstreamMissing,
@@ -14,6 +15,7 @@ __all__ = [
     "ExitCode",
     "Job",
     "Launcher",
+    "SluiceConfigError",
     "SluiceDataQualityFailed",
     "SluiceHook",
     "SluiceJobError",

@@ -21,9 +21,8 @@ class _JobFailure:
 
 
 class SluiceJobError(_JobFailure, AirflowException):
-    """Exit 1 (internal error, or the run key is running), 2 (config or arguments) or a code
-    outside the contract (spark-submit failed, the process was killed); retried if the task has
-    retries."""
+    """Exit 1 (internal error, or the run key is running) or a code outside the contract
+    (spark-submit failed, the process was killed); retried if the task has retries."""
 
 
 class SluiceUpstreamMissing(SluiceJobError):
@@ -32,3 +31,8 @@ class SluiceUpstreamMissing(SluiceJobError):
 
 class SluiceDataQualityFailed(_JobFailure, AirflowFailException):
     """Exit 3: a data-quality gate failed at error level; the task fails without retry."""
+
+
+class SluiceConfigError(_JobFailure, AirflowFailException):
+    """Exit 2: bad config or arguments; a retry would fail the same way, so the task fails
+    without retry (docs/job-contract.md)."""

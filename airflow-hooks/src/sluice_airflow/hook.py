@@ -23,6 +23,7 @@ from sluice_airflow.command import (
 )
 from sluice_airflow.exceptions import (
     SluiceDataQualityFailed,
+    SluiceConfigError,
     SluiceJobError,
     SluiceUpstreamMissing,
 )
@@ -49,7 +50,7 @@ SETTINGS = (
 
 MEANINGS = {
     ExitCode.INTERNAL: "internal error, or the run key is already running",
-    ExitCode.CONFIG: "bad config or arguments",
+    ExitCode.CONFIG: "bad config or arguments; not retried",
     ExitCode.DATA_QUALITY: "data-quality gate failed; not retried",
     ExitCode.UPSTREAM_MISSING: "upstream input missing; retried later",
 }
@@ -180,7 +181,8 @@ class SluiceHook(BaseHook):
 
         Exit 0 and 5 (a policy decision, in the summary's ``decision``) return the summary; the
         other exit codes raise: 3 :class:`SluiceDataQualityFailed` (no retry), 4
-        :class:`SluiceUpstreamMissing` (retried), 1, 2 and others :class:`SluiceJobError`.
+        :class:`SluiceUpstreamMissing` (retried), 2 :class:`SluiceConfigError` (no retry), 1 and
+        others :class:`SluiceJobError` (retried).
         """
         argv = self.build_command(command, **job)
         self.log.info("Running: %s", shlex.join(argv))
@@ -260,6 +262,8 @@ def outcome(finished: Finished) -> dict[str, Any]:
         raise SluiceDataQualityFailed(message, code, summary)
     if code == ExitCode.UPSTREAM_MISSING:
         raise SluiceUpstreamMissing(message, code, summary)
+    if code == ExitCode.CONFIG:
+        raise SluiceConfigError(message, code, summary)
     raise SluiceJobError(message, code, summary)
 
 
