@@ -12,6 +12,9 @@ import java.util.Properties;
 
 /** What build of Sluice is running: the code version recorded in job_runs and lineage. */
 public final class BuildInfo {
+  /** Sluice's source repository: the producer of its OpenLineage events (docs/lineage.md). */
+  public static final String REPOSITORY_URL = "https://github.com/sluice-mlops/sluice";
+
   private static final String RESOURCE = "/sluice-build.properties";
 
   private BuildInfo() {}

@@ -23,6 +23,7 @@ public record SluiceConfig(
     List<SourceConfig> sources,
     SampleConfig sample,
     RegistryConfig registry,
+    OpenLineageConfig openlineage,
     Config raw,
     String confHash) {
   public SluiceConfig {
@@ -32,6 +33,7 @@ public record SluiceConfig(
     sources = List.copyOf(requireNonNull(sources, "sources is null"));
     requireNonNull(sample, "sample is null");
     requireNonNull(registry, "registry is null");
+    requireNonNull(openlineage, "openlineage is null");
     requireNonNull(raw, "raw is null");
     requireNonNull(confHash, "confHash is null");
   }
@@ -55,6 +57,7 @@ public record SluiceConfig(
         sources,
         SampleConfig.from(sluice.section("sample")),
         RegistryConfig.from(sluice.section("registry"), lake),
+        OpenLineageConfig.from(sluice.section("openlineage")),
         resolved,
         confHash);
   }

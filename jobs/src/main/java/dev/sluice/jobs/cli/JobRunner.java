@@ -20,6 +20,7 @@ import dev.sluice.job.RunContext;
 import dev.sluice.job.RunKey;
 import dev.sluice.job.RunLock;
 import dev.sluice.jobs.registry.Registries;
+import dev.sluice.lineage.RunLineage;
 import dev.sluice.registry.ModelRegistry;
 import dev.sluice.spark.JobStages;
 import dev.sluice.spark.SparkSessions;
@@ -73,6 +74,14 @@ public final class JobRunner {
                   date.map(d -> RunKey.of(job, model, d))
                       .orElseGet(() -> new RunKey(job + model.map(m -> "/" + m).orElse(""))));
     }
+
+    /**
+     * The OpenLineage job name: the command, and the model when there is one ({@code score.churn}),
+     * the same for every date, so every attempt of every date is a run of one job.
+     */
+    String lineageName() {
+      return job + model.map(m -> "." + m).orElse("");
+    }
   }
 
   /** The body of a job: reads and writes through {@code env}, records into {@code result}. */
@@ -106,6 +115,7 @@ public final class JobRunner {
             spec.job(), spec.runKey(options.runKey()), spec.date(), BuildInfo.codeVersion(), "");
     JobResult result = new JobResult();
     Lakehouse lake = null;
+    RunLineage lineage = RunLineage.NONE;
     try {
       SluiceConfig config = ConfigLoader.load(options.confFile(), options.overrides());
       run =
@@ -117,6 +127,9 @@ public final class JobRunner {
               run.codeVersion(),
               config.confHash(),
               run.startedAt());
+      lineage =
+          RunLineage.start(
+              config.openlineage(), spec.lineageName(), config.lake().root(), run, err);
       SparkSession spark =
           SparkSessions.getOrCreate("sluice " + spec.job(), config.spark(), config.lake());
       lake = new Lakehouse(spark, config.lake(), config.sources());
@@ -139,27 +152,32 @@ public final class JobRunner {
         int exitCode = result.exitCode();
         String status = exitCode == 0 ? JobSummary.SUCCEEDED : JobSummary.DECIDED;
         record(lake, catalog, run, result, status, exitCode, null);
-        return finish(run, result, status, exitCode, null);
+        return finish(lineage, run, result, status, exitCode, null);
       }
     } catch (RunKeyLockedException e) {
       // Refused before doing anything: not an attempt of the run, so nothing is recorded.
       err.printf("sluice %s: %s%n", spec.job(), e.getMessage());
-      return finish(run, result, JobSummary.FAILED, e.exitCode(), e.getMessage());
+      return finish(lineage, run, result, JobSummary.FAILED, e.exitCode(), e.getMessage());
     } catch (SluiceException e) {
       err.printf("sluice %s: %s%n", spec.job(), e.getMessage());
       if (e.code() == ErrorCode.INTERNAL && e.getCause() != null) {
         e.printStackTrace(err);
       }
-      return fail(lake, run, result, e.exitCode(), e.getMessage());
+      return fail(lineage, lake, run, result, e.exitCode(), e.getMessage());
     } catch (Exception e) { // Spark's checked exceptions arrive undeclared
       err.printf("sluice %s: internal error: %s%n", spec.job(), e);
       e.printStackTrace(err);
-      return fail(lake, run, result, ErrorCode.INTERNAL.exitCode(), String.valueOf(e));
+      return fail(lineage, lake, run, result, ErrorCode.INTERNAL.exitCode(), String.valueOf(e));
     }
   }
 
   private Outcome fail(
-      Lakehouse lake, RunContext run, JobResult result, int exitCode, String error) {
+      RunLineage lineage,
+      Lakehouse lake,
+      RunContext run,
+      JobResult result,
+      int exitCode,
+      String error) {
     if (lake != null) {
       try {
         record(lake, new LakeCatalog(lake), run, result, JobSummary.FAILED, exitCode, error);
@@ -167,7 +185,7 @@ public final class JobRunner {
         LOG.warn("Cannot record the failed attempt {} in job_runs", run.runId(), recordError);
       }
     }
-    return finish(run, result, JobSummary.FAILED, exitCode, error);
+    return finish(lineage, run, result, JobSummary.FAILED, exitCode, error);
   }
 
   private static void record(
@@ -194,8 +212,15 @@ public final class JobRunner {
     }
   }
 
+  /** Ends the attempt's lineage (COMPLETE or FAIL), then prints the summary line. */
   private Outcome finish(
-      RunContext run, JobResult result, String status, int exitCode, String error) {
+      RunLineage lineage,
+      RunContext run,
+      JobResult result,
+      String status,
+      int exitCode,
+      String error) {
+    lineage.end(run, result, exitCode, Optional.ofNullable(error));
     String summary = JobSummary.toJson(run, status, exitCode, result, error);
     summaryOut.println(summary);
     summaryOut.flush();
