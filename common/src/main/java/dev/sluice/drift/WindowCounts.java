@@ -63,7 +63,10 @@ final class WindowCounts implements Serializable {
   /** The KLL sketch's k: normalized rank error about 1.65% (99% confidence), exact to k values. */
   static final int KLL_K = 200;
 
-  /** The HLL sketch's lg k: relative standard error about 1.6%. */
+  /**
+   * The HLL sketch's lg k: relative standard error about 1.6%. Its HLL_8 registers (4 KiB per
+   * column and group) update faster than the compact HLL_4 ones.
+   */
   static final int HLL_LG_K = 12;
 
   /** How many values outside the named categories a buffer remembers per column. */
@@ -237,7 +240,7 @@ final class WindowCounts implements Serializable {
         if (binning == null) {
           continue;
         }
-        distinct[i] = new HllSketch(HLL_LG_K);
+        distinct[i] = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
         if (binning.numeric()) {
           quantiles[i] = KllDoublesSketch.newHeapInstance(KLL_K);
         } else {
@@ -375,7 +378,7 @@ final class WindowCounts implements Serializable {
         Union union = new Union(HLL_LG_K);
         union.update(b1.distinct[i]);
         union.update(b2.distinct[i]);
-        b1.distinct[i] = union.getResult(TgtHllType.HLL_4);
+        b1.distinct[i] = union.getResult(TgtHllType.HLL_8);
       }
       if (b1.unseen[i] != null) {
         for (String value : b2.unseen[i]) {
