@@ -156,8 +156,19 @@ public final class BaselineProfile {
    */
   public static int binIndex(double[] edges, double value) {
     checkArgument(!Double.isNaN(value), "Cannot bin NaN: NaN values are in no bin");
-    int found = Arrays.binarySearch(edges, value + 0.0); // + 0.0 turns -0.0 into 0.0
-    return found >= 0 ? found + 1 : -found - 1;
+    // The first edge above value, by primitive comparison (-0.0 == 0.0, as in SQL); drift calls
+    // this for every value of a window, where Arrays.binarySearch's Double.compare cost more.
+    int low = 0;
+    int high = edges.length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (edges[mid] <= value) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
   }
 
   /**

@@ -20,9 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerEvent;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -66,28 +68,16 @@ class TestWindowProfiler extends SparkTestBase {
     Map<String, Column> slices = new LinkedHashMap<>();
     slices.put("region", col("region"));
 
-    AtomicInteger queries = new AtomicInteger();
-    SparkListener listener =
-        new SparkListener() {
-          @Override
-          public void onOtherEvent(SparkListenerEvent event) {
-            if (event instanceof SparkListenerSQLExecutionStart) {
-              queries.incrementAndGet();
-            }
-          }
-        };
-    spark.sparkContext().addSparkListener(listener);
-    List<WindowProfile> profiles;
-    try {
-      profiles = WindowProfiler.profile(frame, "model_version", baselines, slices);
-    } finally {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      spark.sparkContext().removeSparkListener(listener);
-    }
-    // One query (adaptive execution runs each of its shuffle stages as a Spark job of its own).
-    assertThat(queries.get())
-        .as("every column, slice and version from one aggregation query")
-        .isEqualTo(1);
+    List<List<WindowProfile>> result = new ArrayList<>();
+    int[] profiling =
+        jobsAndQueries(
+            () -> result.add(WindowProfiler.profile(frame, "model_version", baselines, slices)));
+    int[] pass = jobsAndQueries(() -> frame.queryExecution().toRdd().count());
+    assertThat(profiling[1]).as("every column, slice and version from one SQL query").isEqualTo(1);
+    assertThat(profiling[0])
+        .as("the profile's Spark jobs are those of one pass over the window")
+        .isEqualTo(pass[0]);
+    List<WindowProfile> profiles = result.get(0);
 
     // 2 versions x (all + eu + us) x 2 columns
     assertThat(profiles).hasSize(12);
@@ -227,6 +217,35 @@ class TestWindowProfiler extends SparkTestBase {
     assertThat(plan.unseenCategories())
         .containsExactlyElementsOf(unseen.subList(0, WindowProfiler.MAX_UNSEEN));
     assertThat(plan.distinctCount()).as("basic plus the unseen plans").isEqualTo(1 + unseen.size());
+  }
+
+  /** The Spark jobs and SQL queries {@code action} runs. */
+  private static int[] jobsAndQueries(Runnable action) throws TimeoutException {
+    AtomicInteger jobs = new AtomicInteger();
+    AtomicInteger queries = new AtomicInteger();
+    SparkListener listener =
+        new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart event) {
+            jobs.incrementAndGet();
+          }
+
+          @Override
+          public void onOtherEvent(SparkListenerEvent event) {
+            if (event instanceof SparkListenerSQLExecutionStart) {
+              queries.incrementAndGet();
+            }
+          }
+        };
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      action.run();
+    } finally {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    return new int[] {jobs.get(), queries.get()};
   }
 
   private static List<ColumnProfile> baseline(List<Row> rows, int bins) {

@@ -18,6 +18,7 @@ import dev.sluice.drift.WindowProfile;
 import dev.sluice.drift.WindowProfiler;
 import dev.sluice.error.PipelineErrors;
 import dev.sluice.job.JobResult;
+import dev.sluice.jobs.cli.Futures;
 import dev.sluice.jobs.cli.JobRunner.JobEnv;
 import dev.sluice.jobs.train.TrainSpec;
 import dev.sluice.model.BaselineRecords;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -182,8 +184,12 @@ final class Drifter {
                 "profile_metrics (%d rows) and drift_metrics (%d rows)",
                 profileRows.size(), driftRows.size()),
             () -> {
+              // Two tables, two independent commits: written at once.
+              CompletableFuture<TableVersion> drift =
+                  CompletableFuture.supplyAsync(
+                      () -> replace(SluiceTables.DRIFT_METRICS, driftFrame, where));
               result.output(replace(SluiceTables.PROFILE_METRICS, profileFrame, where));
-              result.output(replace(SluiceTables.DRIFT_METRICS, driftFrame, where));
+              result.output(Futures.join(drift));
             });
     env.catalog().register(SluiceTables.PROFILE_METRICS);
     env.catalog().register(SluiceTables.DRIFT_METRICS);
