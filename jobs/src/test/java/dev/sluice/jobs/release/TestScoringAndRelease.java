@@ -18,6 +18,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.sluice.config.RegistryConfig;
 import dev.sluice.jobs.CliRun;
 import dev.sluice.jobs.ModelLake;
+import dev.sluice.jobs.RunbookCommands;
 import dev.sluice.jobs.TinyLake;
 import dev.sluice.jobs.registry.Registries;
 import dev.sluice.model.ModelTags;
@@ -785,6 +786,87 @@ class TestScoringAndRelease extends SparkTestBase {
         .contains("no 1d drift window ending 2020-01-01")
         .contains(FIRST)
         .contains("sluice drift --model churn --date 2020-01-01");
+  }
+
+  /**
+   * Runs the commands of a runbook (docs/runbooks) against this lake as written, with the lake's
+   * settings appended; each must end with an exit code the runbook states. Returns their stdout.
+   */
+  private static List<String> runbook(String name, Map<String, String> variables) {
+    List<String> outputs = new ArrayList<>();
+    for (RunbookCommands.Command command : RunbookCommands.of(name, variables)) {
+      CliRun run = sluice(List.of(), command.args().toArray(String[]::new));
+      assertThat(command.exitCodes())
+          .as("%s: %s%n%s", name, command.line(), run)
+          .contains(run.exitCode());
+      outputs.add(run.stdout());
+    }
+    return outputs;
+  }
+
+  @Test
+  @Order(60)
+  void theDriftIncidentRunbooksCommandsWorkOnTheAlertedWindow() {
+    // Test 16's alert on FIRST: the runbook's queries find it, its rollback and the report.
+    List<String> out = runbook("drift-incident.md", Map.of("DATE", FIRST));
+
+    String all = String.join("\n", out);
+    assertThat(out.get(0))
+        .as("step 1 lists the window's alerts with the action taken")
+        .contains("customer_activity__events_7d")
+        .contains("rollback to version 1");
+    assertThat(all).contains("drift alert on version 2");
+    Path report = root.resolve("_reports/drift/churn/drift-" + FIRST + ".html");
+    assertThat(all).contains(report.getFileName().toString());
+    assertThat(report).exists();
+  }
+
+  @Test
+  @Order(61)
+  void theManualRollbackRunbookRollsTheChampionBackAndRescoresWithIt() {
+    // Test 13 planted a never-validated challenger by hand, which no scoring run accepts: take it
+    // away as the registry's admin would. Then a release to undo: version 2 (it passed its canary)
+    // promoted again; 1 is the last known good.
+    withRegistry(
+        registry -> {
+          registry.deleteAlias("churn", ModelTags.CHALLENGER);
+          return null;
+        });
+    CliRun promote =
+        sluice(List.of(), "promote", "--model", "churn", "--to-version", "2", "--reason", "again");
+    assertThat(promote.exitCode()).as(promote.toString()).isZero();
+    List<RunbookCommands.Command> commands = RunbookCommands.of("manual-rollback.md", Map.of());
+    String reason =
+        commands.stream()
+            .filter(c -> c.args().get(0).equals("rollback"))
+            .map(c -> c.args().get(c.args().indexOf("--reason") + 1))
+            .findFirst()
+            .orElseThrow();
+
+    runbook("manual-rollback.md", Map.of("DATE", DATE));
+
+    assertThat(alias(ModelTags.CHAMPION)).contains(1L);
+    Row audit =
+        table("deployments")
+            .where(col("action").equalTo("rollback"))
+            .orderBy(col("at_ts").desc())
+            .first();
+    assertThat(audit.<Long>getAs("from_version")).isEqualTo(2L);
+    assertThat(audit.<Long>getAs("to_version")).isEqualTo(1L);
+    assertThat(audit.<String>getAs("reason")).isEqualTo(reason);
+    assertThat(
+            table("predictions")
+                .where(
+                    col("score_date")
+                        .equalTo(DATE)
+                        .and(col("served"))
+                        .and(col("cohort").notEqual("canary")))
+                .select("model_version")
+                .distinct()
+                .collectAsList())
+        .as("outside the canary cohort, the rescored date is served by the restored champion")
+        .extracting(r -> r.getLong(0))
+        .containsExactly(1L);
   }
 
   private static RegistryServer server() {
