@@ -207,6 +207,33 @@ public final class PipelineErrors {
   }
 
   /**
+   * A model version that no run of this lake recorded as an output in {@code lineage} (exit 4: it
+   * was registered elsewhere, or before lineage was recorded).
+   */
+  public static SluiceException lineageMissing(String model, long version) {
+    return new SluiceException(
+        ErrorCode.UPSTREAM_MISSING,
+        String.format(
+            "Model %s version %d has no recorded lineage in sluice.lineage: no `sluice train` run"
+                + " of this lake registered it (trace a version trained here, e.g. --alias"
+                + " champion, or train one with `sluice train --model %s --date D`)",
+            model, version, model),
+        null);
+  }
+
+  /** An alias the registered model does not have (exit 2: the argument is the user's to fix). */
+  public static SluiceException unknownAlias(
+      String model, String alias, Collection<String> aliases) {
+    return new SluiceException(
+        ErrorCode.CONFIG,
+        String.format(
+            "Model %s has no alias '%s' (its aliases: %s; pass one of them to --alias, or a"
+                + " version with --version)",
+            model, alias, aliases.isEmpty() ? "none" : String.join(", ", aliases)),
+        null);
+  }
+
+  /**
    * A drift report asked for a window that {@code profile_metrics} lacks (exit 4: the drift job may
    * not have run for it yet).
    *

@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       dev.sluice.jobs.canary.CanaryCommand.class,
       dev.sluice.jobs.release.PromoteCommand.class,
       dev.sluice.jobs.release.RollbackCommand.class,
+      dev.sluice.jobs.lineage.LineageCommand.class,
       SqlCommand.class,
       DemoCommand.class,
       RegistryCommand.class,

@@ -17,6 +17,8 @@ import dev.sluice.jobs.cli.JobRunner.JobSpec;
 import dev.sluice.jobs.drift.DriftCommand;
 import dev.sluice.jobs.drift.report.DriftReportCommand;
 import dev.sluice.jobs.features.FeaturesCommand;
+import dev.sluice.jobs.lineage.LineageCommand;
+import dev.sluice.jobs.lineage.LineageFormat;
 import dev.sluice.jobs.quality.QualityCommand;
 import dev.sluice.jobs.sample.SampleDataCommand;
 import dev.sluice.jobs.score.ScoreCommand;
@@ -207,10 +209,22 @@ public final class DemoCommand implements Callable<Integer> {
         "  ./sluice sql \"SELECT window_end, model_version, column_name, round(psi, 3) AS psi, round(js_distance, 3) AS js, severity FROM sluice.drift_metrics WHERE slice_key = 'all' AND drift_type = 'BASELINE' AND severity != 'none' ORDER BY 1, 3\"");
     report.add(
         "  ./sluice sql \"SELECT window_end, model_version, column_name, metric, value, action FROM sluice.alerts ORDER BY window_end\"");
+    report.add("  ./sluice sql -f docs/sql/lineage_of_model_version.sql");
+
+    report.add("");
+    report.add(
+        "Lineage of the champion (./sluice lineage --model " + DEMO_MODEL + ", or --format json):");
+    report.addAll(
+        LineageFormat.text(
+            LineageCommand.trace(
+                env, DEMO_MODEL, Optional.empty(), LineageCommand.DEFAULT_ALIAS, new JobResult())));
+    report.add("");
+    // The champion's model card path (issue 8, `sluice model-card`) is to be printed here too.
+    canary.driftReport().ifPresent(path -> report.add("Drift report: " + path));
   }
 
   /** What the canary and nightly part of the demo did, as report lines. */
-  record Canary(List<String> report) {}
+  record Canary(List<String> report, Optional<Object> driftReport) {}
 
   /**
    * A challenger (another boosting schedule) trained against the champion, then nightly runs
@@ -221,6 +235,7 @@ public final class DemoCommand implements Callable<Integer> {
    */
   private Canary canary(JobEnv env, JobRunner stages, SampleConfig sample, LocalDate date) {
     List<String> lines = new ArrayList<>();
+    Optional<Object> driftReport = Optional.empty();
     Map<String, String> overrides = new java.util.LinkedHashMap<>(common.overrides());
     overrides.putAll(CHALLENGER_PARAMS);
     JobRunner.Outcome challenger =
@@ -305,13 +320,12 @@ public final class DemoCommand implements Callable<Integer> {
                     Optional.empty(),
                     Optional.empty(),
                     Optional.empty()));
-        lines.add(
-            "  Drift report (open it in a browser, no network needed): "
-                + report.result().metrics().get("report"));
+        driftReport = Optional.ofNullable(report.result().metrics().get("report"));
+        lines.add("  Drift report (open it in a browser, no network needed): " + driftReport.get());
         break;
       }
     }
-    return new Canary(lines);
+    return new Canary(lines, driftReport);
   }
 
   /** Rows scored per version and cohort, e.g. {@code v1.champion 13,771, v2.canary 1,492}. */

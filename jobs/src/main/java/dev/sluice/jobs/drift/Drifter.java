@@ -136,6 +136,7 @@ final class Drifter {
       Map<String, WindowProfile> current = new LinkedHashMap<>();
       for (WindowProfile p : profiles) {
         current.put(key(p), p);
+        result.modelInput(model, p.modelVersion()); // lineage: the versions this run profiled
         profileRows.add(DriftRecords.profileRow(model, w, p, runId, at));
         ColumnProfile baseline = baselineOf(baselines, p);
         Result vsBaseline =
