@@ -38,9 +38,11 @@ class TestSqlCommand extends SparkTestBase {
   void printsCsvAndJsonForScripts() {
     CliRun csv = sql("SELECT 'a,b' AS s, 1 AS n", "--format", "csv");
     CliRun json = sql("SELECT 'x' AS s, 2 AS n", "--format", "json");
+    CliRun arrays = sql("SELECT array('a', 'b') AS xs, map('k', 1) AS m", "--format", "csv");
 
     assertThat(csv.stdout()).isEqualTo("s,n\n\"a,b\",1\n");
     assertThat(json.stdout()).isEqualTo("{\"s\":\"x\",\"n\":2}\n");
+    assertThat(arrays.stdout()).isEqualTo("xs,m\n\"[a, b]\",{k -> 1}\n");
   }
 
   @Test
