@@ -60,6 +60,22 @@ public final class PipelineErrors {
         null);
   }
 
+  /** A {@code sluice sql -f} file that cannot be run as a whole: missing, unreadable, empty. */
+  public static SluiceException sqlFileUnusable(Path file, String problem, String fix) {
+    return new SluiceException(
+        ErrorCode.CONFIG, String.format("SQL file %s %s (%s)", file, problem, fix), null);
+  }
+
+  /** One statement of a {@code sluice sql -f} file that cannot run. */
+  public static SluiceException sqlStatementFailed(
+      Path file, int statement, int line, String problem, String fix) {
+    return new SluiceException(
+        ErrorCode.CONFIG,
+        String.format(
+            "SQL file %s, statement %s (line %s): %s (%s)", file, statement, line, problem, fix),
+        null);
+  }
+
   public static SluiceException sourceTableMissing(String table, String location) {
     return new SluiceException(
         ErrorCode.UPSTREAM_MISSING,

@@ -85,8 +85,19 @@ public enum ResultFormat {
     return out.toString();
   }
 
+  /** A cell as text; arrays as {@code [a, b]} and maps as {@code {k -> v}}, not Scala's names. */
   private static String cell(Row row, int i) {
-    return row.isNullAt(i) ? "NULL" : String.valueOf(row.get(i));
+    if (row.isNullAt(i)) {
+      return "NULL";
+    }
+    Object value = row.get(i);
+    if (value instanceof scala.collection.Seq<?> seq) {
+      return seq.mkString("[", ", ", "]");
+    }
+    if (value instanceof scala.collection.Map<?, ?> map) {
+      return map.mkString("{", ", ", "}");
+    }
+    return String.valueOf(value);
   }
 
   /** RFC 4180: quote fields holding a comma, quote or line break; double inner quotes. */

@@ -8,21 +8,19 @@ package dev.sluice.jobs.sql;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.error.ErrorCode;
-import dev.sluice.error.PipelineErrors;
 import dev.sluice.error.SluiceException;
 import dev.sluice.jobs.cli.CommonOptions;
 import dev.sluice.spark.SparkSessions;
 import dev.sluice.table.LakeCatalog;
 import dev.sluice.table.Lakehouse;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
@@ -37,7 +35,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run Spark SQL over the lakehouse: every table is registered in database sluice",
-      "(SELECT * FROM sluice.snapshots). A file may hold several statements separated by ';'."
+      "(SELECT * FROM sluice.snapshots). A file holds statements separated by ';' and prints the",
+      "result of its last one; its SET key=value statements define parameters, used as ${key},",
+      "which --set overrides (docs/sql/README.md)."
     })
 public final class SqlCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -54,8 +54,15 @@ public final class SqlCommand implements Callable<Integer> {
   @Option(
       names = "--max-rows",
       defaultValue = "1000",
-      description = "Print at most this many rows per statement (default: ${DEFAULT-VALUE}).")
+      description = "Print at most this many rows (default: ${DEFAULT-VALUE}).")
   int maxRows;
+
+  @Option(
+      names = "--set",
+      paramLabel = "key=value",
+      description =
+          "A parameter, used as $${key} in the SQL; overrides the file's SET key=... Repeatable.")
+  List<String> parameters = new ArrayList<>();
 
   static final class Source {
     @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL statement.")
@@ -64,7 +71,7 @@ public final class SqlCommand implements Callable<Integer> {
     @Option(
         names = {"-f", "--file"},
         paramLabel = "FILE",
-        description = "A .sql file to run.")
+        description = "A .sql file of ';'-separated statements (e.g. docs/sql/*.sql).")
     Path file;
   }
 
@@ -75,19 +82,28 @@ public final class SqlCommand implements Callable<Integer> {
 
   int run(PrintStream out, PrintStream err) {
     try {
-      List<String> statements = statements();
+      Map<String, String> parameters = SqlScriptRunner.parameters(this.parameters);
+      Optional<Path> file = Optional.ofNullable(source.file);
+      List<SqlScript.Statement> statements =
+          file.isPresent()
+              ? SqlScript.read(file.get())
+              : List.of(new SqlScript.Statement(1, 1, source.query));
       SluiceConfig config = ConfigLoader.load(common.confFile(), common.overrides());
       SparkSession spark = SparkSessions.getOrCreate("sluice sql", config.spark(), config.lake());
       new LakeCatalog(new Lakehouse(spark, config.lake(), config.sources())).registerAll();
-      for (String statement : statements) {
-        Dataset<Row> result = spark.sql(statement);
-        List<Row> rows = result.limit(maxRows).collectAsList();
-        List<String> json =
-            format == ResultFormat.JSON
-                ? result.limit(maxRows).toJSON().collectAsList()
-                : List.of();
-        out.print(format.render(result.schema(), rows, json));
-      }
+      String printed =
+          new SqlScriptRunner(spark, parameters, file)
+              .run(
+                  statements,
+                  result -> {
+                    List<Row> rows = result.limit(maxRows).collectAsList();
+                    List<String> json =
+                        format == ResultFormat.JSON
+                            ? result.limit(maxRows).toJSON().collectAsList()
+                            : List.of();
+                    return format.render(result.schema(), rows, json);
+                  });
+      out.print(printed);
       out.flush();
       return 0;
     } catch (SluiceException e) {
@@ -100,25 +116,6 @@ public final class SqlCommand implements Callable<Integer> {
         return ErrorCode.CONFIG.exitCode();
       }
       throw e;
-    }
-  }
-
-  private List<String> statements() {
-    if (source.query != null) {
-      return List.of(source.query);
-    }
-    try {
-      String text = Files.readString(source.file);
-      return Arrays.stream(text.split(";\\s*(\\n|$)"))
-          .map(String::trim)
-          .filter(
-              s ->
-                  !s.isEmpty()
-                      && !s.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("--")))
-          .toList();
-    } catch (IOException e) {
-      throw PipelineErrors.invalidArgument(
-          "--file", source.file, "cannot be read: " + e.getMessage());
     }
   }
 }
