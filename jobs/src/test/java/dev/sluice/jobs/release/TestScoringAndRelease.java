@@ -20,6 +20,8 @@ import dev.sluice.jobs.CliRun;
 import dev.sluice.jobs.ModelLake;
 import dev.sluice.jobs.RunbookCommands;
 import dev.sluice.jobs.TinyLake;
+import dev.sluice.jobs.browser.BrowserCheck;
+import dev.sluice.jobs.notebooks.NotebookRunner;
 import dev.sluice.jobs.registry.Registries;
 import dev.sluice.model.ModelTags;
 import dev.sluice.registry.MlflowModelRegistry;
@@ -40,6 +42,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -867,6 +871,70 @@ class TestScoringAndRelease extends SparkTestBase {
         .as("outside the canary cohort, the rescored date is served by the restored champion")
         .extracting(r -> r.getLong(0))
         .containsExactly(1L);
+  @Test
+  @Order(70)
+  void theJavaNotebooksRunCellByCellAgainstTheLake() {
+    List<Path> notebooks = NotebookRunner.notebooks();
+    assertThat(notebooks)
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("drift.ipynb", "features.ipynb", "lineage.ipynb");
+    Map<String, NotebookRunner.Run> runs = new java.util.HashMap<>();
+    notebooks.forEach(nb -> runs.put(nb.getFileName().toString(), NotebookRunner.run(nb, root)));
+
+    // Test 19 found every column of window FIRST drifted: the drift notebook counts it.
+    assertThat(runs.get("drift.ipynb").lastValue())
+        .contains("customer_activity__events_7d=")
+        .contains("probability=");
+    long champion = alias("champion").orElseThrow();
+    assertThat(runs.get("lineage.ipynb").lastValue())
+        .as("the champion as the registry names it, and its training set")
+        .startsWith("churn version " + champion + " is the champion")
+        .contains("training_churn@");
+    Row newest =
+        table("training_sets")
+            .where(col("model_name").equalTo("churn"))
+            .orderBy(col("created_ts").desc())
+            .first();
+    long rows =
+        spark.read().format("delta").load(root.resolve("training_churn").toString()).count();
+    assertThat(runs.get("features.ipynb").lastValue())
+        .startsWith(
+            "training_churn@"
+                + newest.<Long>getAs("out_version")
+                + ": "
+                + rows
+                + " rows, "
+                + newest.getList(newest.fieldIndex("features")).size()
+                + " features");
+  }
+
+  @Test
+  @Order(71)
+  void theDriftReportDrawsEveryChartInABrowser() throws IOException {
+    Path report = root.resolve("_reports/drift/churn/drift-" + FIRST + ".html");
+    BrowserCheck.Page page = BrowserCheck.check(report);
+
+    assertThat(page.consoleErrors()).isEmpty();
+    Matcher containers =
+        Pattern.compile("id=\"([^\"]+)\" data-chart=\"[a-z]+\" data-points=\"(\\d+)\"")
+            .matcher(Files.readString(report, UTF_8));
+    Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+    while (containers.find()) {
+      expected.put(containers.group(1), Integer.parseInt(containers.group(2)));
+    }
+    assertThat(expected).hasSizeGreaterThan(2);
+    assertThat(page.charts()).containsOnlyKeys(expected.keySet());
+    expected.forEach(
+        (id, points) -> {
+          BrowserCheck.Chart chart = page.charts().get(id);
+          assertThat(chart.seriesPoints()).as(id + ": the series' points").isEqualTo(points);
+          assertThat(chart.svgShapes())
+              .as(id + ": SVG shapes drawn")
+              .isGreaterThanOrEqualTo(points);
+        });
+    assertThat(page.chartPixels())
+        .as("pixels the charts draw in the screenshot")
+        .isGreaterThan(1000);
   }
 
   private static RegistryServer server() {
