@@ -15,6 +15,7 @@ public final class SluiceTables {
   public static final TableId FEATURE_REGISTRY = TableId.of("feature_registry");
   public static final TableId TRAINING_SETS = TableId.of("training_sets");
   public static final TableId MODEL_BASELINES = TableId.of("model_baselines");
+  public static final TableId FEATURE_IMPORTANCE = TableId.of("feature_importance");
   public static final TableId DEPLOYMENTS = TableId.of("deployments");
   public static final TableId PREDICTIONS = TableId.of("predictions");
   public static final TableId SCORING_INPUTS = TableId.of("scoring_inputs");

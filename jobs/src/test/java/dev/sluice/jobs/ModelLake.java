@@ -75,6 +75,17 @@ public final class ModelLake {
     return root;
   }
 
+  /** The embedded registry of a lake (its store under {@code _registry}), on any free port. */
+  public static dev.sluice.config.RegistryConfig registryConfig(Path root) {
+    Path registry = root.resolve("_registry");
+    return new dev.sluice.config.RegistryConfig(
+        "embedded",
+        registry.resolve("registry.db").toString(),
+        registry.resolve("artifacts").toString(),
+        "127.0.0.1",
+        0);
+  }
+
   /** Runs a command; fails the test if it fails. */
   public static CliRun run(Path root, String... args) {
     CliRun result = execute(root, args);

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       FeaturesCommand.class,
       TrainingSetCommand.class,
       dev.sluice.jobs.train.TrainCommand.class,
+      dev.sluice.jobs.train.ModelCardCommand.class,
       dev.sluice.jobs.score.ScoreCommand.class,
       dev.sluice.jobs.drift.DriftCommand.class,
       dev.sluice.jobs.canary.CanaryCommand.class,

@@ -35,7 +35,8 @@ final class Baselines {
     this.env = env;
   }
 
-  void write(
+  /** Writes the baseline; returns the profiles (the features', the score's and the label's). */
+  List<ColumnProfile> write(
       TrainSpec spec,
       long version,
       List<FeatureColumn> features,
@@ -89,5 +90,6 @@ final class Baselines {
             String.format("model_name = '%s' AND model_version = %d", spec.model(), version),
             env.run().commitTag()));
     env.catalog().register(SluiceTables.MODEL_BASELINES);
+    return profiles;
   }
 }

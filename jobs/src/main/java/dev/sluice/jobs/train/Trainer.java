@@ -16,6 +16,7 @@ import dev.sluice.error.PipelineErrors;
 import dev.sluice.job.JobResult;
 import dev.sluice.jobs.cli.JobRunner.JobEnv;
 import dev.sluice.jobs.trainingset.TrainingSetSpec;
+import dev.sluice.model.ColumnProfile;
 import dev.sluice.model.EntityBuckets;
 import dev.sluice.model.LocalFiles;
 import dev.sluice.model.ModelArtifact;
@@ -76,6 +77,7 @@ final class Trainer {
                             + " has no label column; set training-set.label"));
     List<FeatureColumn> features = FeatureColumn.resolve(env.lake(), set.features(), result);
     spec.gate().requireKnown("gate", metricNames(spec));
+    CardSpec card = CardSpec.fromModel(env.config().reader(), spec.model());
     result.input(set.table());
 
     Dataset<Row> rows = labelled(spec, set, setSpec.entity(), label, features);
@@ -106,6 +108,13 @@ final class Trainer {
                   "evaluate",
                   "holdout metrics",
                   () -> Evaluation.of(spec, fitted.model(), holdout));
+      List<Importances.Importance> importances =
+          env.stages()
+              .stage(
+                  "explain",
+                  String.format(
+                      "native and permutation importances (%d repeats)", card.permutationRepeats()),
+                  () -> importances(spec, card, fitted.model(), features, holdout));
       ModelArtifact artifact =
           ModelArtifact.write(
               fitted.model(),
@@ -114,8 +123,33 @@ final class Trainer {
       logRun(registry, run, spec, set, fitted, evaluation, artifact, counts, work);
       ModelVersion version = register(registry, spec, set, run, artifact, evaluation);
       result.modelOutput(spec.model(), version.version());
-      new Baselines(env)
-          .write(spec, version.version(), features, training, evaluation.scored(), result);
+      List<ColumnProfile> profiles =
+          new Baselines(env)
+              .write(spec, version.version(), features, training, evaluation.scored(), result);
+      ImportanceTable.write(env, spec.model(), version.version(), importances, result);
+      ModelCards cards = new ModelCards(env);
+      Evaluation evaluated = evaluation;
+      CardData cardData =
+          env.stages()
+              .stage(
+                  "model-card",
+                  "bootstrap intervals, slices and curves of the holdout",
+                  () ->
+                      cards.build(
+                          new ModelCards.Training(
+                              spec,
+                              card,
+                              set,
+                              features,
+                              run.runId(),
+                              version,
+                              artifact.digest(),
+                              fitted.bestParams(),
+                              counts,
+                              evaluated,
+                              importances,
+                              profiles)));
+      cards.publish(cardData, result);
       new Gate(env, work).judge(spec, version, artifact, evaluation, holdout, result);
       registry.endRun(run.runId(), RunStatus.FINISHED);
       result.metric("model_version", version.version());
@@ -139,6 +173,23 @@ final class Trainer {
         LOG.warn("Cannot delete the scratch directory {}", work, e);
       }
     }
+  }
+
+  /** The model's native importances and, unless 0 repeats, its permutation importances. */
+  private static List<Importances.Importance> importances(
+      TrainSpec spec,
+      CardSpec card,
+      PipelineModel model,
+      List<FeatureColumn> features,
+      Dataset<Row> holdout) {
+    List<Importances.Importance> all =
+        new ArrayList<>(Importances.nativeOf(model, holdout, features));
+    if (card.permutationRepeats() > 0) {
+      all.addAll(
+          PermutationImportance.compute(
+              model, holdout, features, spec.task(), card.permutationRepeats(), spec.seed()));
+    }
+    return all;
   }
 
   /** The gate may only name metrics the task computes. */

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every algorithm fits and evaluates through the same pipeline; tuning and determinism. */
 class TestFitting extends SparkTestBase {
-  private static final List<FeatureColumn> FEATURES =
+  static final List<FeatureColumn> FEATURES =
       List.of(
           new FeatureColumn("g.x", "g__x", "double"),
           new FeatureColumn("g.n", "g__n", "bigint"),
@@ -62,6 +62,11 @@ class TestFitting extends SparkTestBase {
               id % 23 == 0 ? null : plan,
               label));
     }
+    return frame(rows);
+  }
+
+  /** Rows of (id, {@link #FEATURES}' columns, the label) as a data frame. */
+  static Dataset<Row> frame(List<Row> rows) {
     return spark.createDataFrame(
         rows,
         createStructType(

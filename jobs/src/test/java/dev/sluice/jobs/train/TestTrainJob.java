@@ -76,14 +76,7 @@ class TestTrainJob extends SparkTestBase {
   /** A client of a server on the jobs' embedded store, started once the store exists. */
   private static MlflowClient mlflow() {
     if (mlflow == null) {
-      Path registry = root.resolve("_registry");
-      RegistryConfig config =
-          new RegistryConfig(
-              "embedded",
-              registry.resolve("registry.db").toString(),
-              registry.resolve("artifacts").toString(),
-              "127.0.0.1",
-              0);
+      RegistryConfig config = ModelLake.registryConfig(root);
       server = Registries.start(Registries.serverOptions(config));
       mlflow = new MlflowClient(server.uri().toString());
     }

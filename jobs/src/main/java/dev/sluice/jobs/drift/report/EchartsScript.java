@@ -16,13 +16,13 @@ import java.util.Properties;
  * org.webjars.npm:echarts} webjar on the classpath, to inline into a report's script element. The
  * bundle holds ECharts with its zrender renderer, so nothing else is loaded.
  */
-final class EchartsScript {
+public final class EchartsScript {
   private static final String WEBJAR = "META-INF/maven/org.webjars.npm/echarts/pom.properties";
 
   private EchartsScript() {}
 
   /** The webjar's ECharts version, e.g. {@code 5.3.1}. */
-  static String version() {
+  public static String version() {
     Properties properties = new Properties();
     try {
       properties.load(new StringReader(Resources.absolute(WEBJAR)));
@@ -37,7 +37,7 @@ final class EchartsScript {
    *
    * @throws IllegalStateException if it holds {@code </script}, which would end its element early
    */
-  static String text() {
+  public static String text() {
     String script =
         Resources.absolute(
             "META-INF/resources/webjars/echarts/" + version() + "/dist/echarts.min.js");

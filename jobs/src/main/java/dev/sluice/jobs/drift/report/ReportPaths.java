@@ -18,9 +18,9 @@ import java.util.Optional;
  * s3a://} or other remote root) {@code ./lakehouse/_reports}, the local side that the embedded
  * registry's store also defaults to.
  */
-final class ReportPaths {
+public final class ReportPaths {
   /** The config key of the reports folder. */
-  static final String DIR_KEY = "reports.dir";
+  public static final String DIR_KEY = "reports.dir";
 
   private ReportPaths() {}
 
@@ -36,7 +36,7 @@ final class ReportPaths {
   }
 
   /** The folder of every report: see the class comment. */
-  static Path reportsDir(String configuredDir, LakeConfig lake) {
+  public static Path reportsDir(String configuredDir, LakeConfig lake) {
     Path dir;
     if (!configuredDir.isBlank()) {
       dir = Paths.get(configuredDir.trim());

@@ -7,10 +7,6 @@ package dev.sluice.jobs.drift.report;
 
 import static org.apache.commons.text.StringEscapeUtils.escapeHtml4;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.jobs.drift.report.DriftReport.Alert;
@@ -34,19 +30,12 @@ import java.util.TreeMap;
  */
 final class ReportRenderer {
   /** The id of the JSON block that holds every chart's option. */
-  static final String DATA_ID = "sluice-report-data";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  static {
-    // '<', '>' and '&' as \\u escapes: the JSON stays valid and cannot close its script element.
-    JSON.getFactory().setCharacterEscapes(new ScriptSafeEscapes());
-  }
+  static final String DATA_ID = ReportPage.DATA_ID;
 
   private ReportRenderer() {}
 
   static String render(DriftReport report, Instant generatedAt) {
-    ObjectNode data = JSON.createObjectNode();
+    ObjectNode data = ReportPage.data();
     data.put("model", report.model()).put("model_version", report.modelVersion());
     data.put("window_end", report.window().end().toString());
     ArrayNode charts = data.putArray("charts");
@@ -86,29 +75,17 @@ final class ReportRenderer {
         String.format(
             "Drift report: %s v%d, window %s",
             report.model(), report.modelVersion(), report.window().end());
-    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
-        + escapeHtml4(title)
-        + "</title>\n<style>\n"
-        + Resources.text("report.css")
-        + "</style>\n<script>\n"
-        + EchartsScript.text()
-        + "\n</script>\n</head>\n<body>\n<h1>"
-        + escapeHtml4(title)
-        + "</h1>\n<p class=\"note\">Written by sluice drift report at "
-        + escapeHtml4(generatedAt.toString())
-        + " from "
-        + escapeHtml4(inputs(report.inputs()))
-        + ".</p>\n"
-        + summary(report)
-        + alerts(report.alerts())
-        + sections
-        + "<script type=\"application/json\" id=\""
-        + DATA_ID
-        + "\">"
-        + json(data)
-        + "</script>\n<script>\n"
-        + Resources.text("report.js")
-        + "</script>\n</body>\n</html>\n";
+    return ReportPage.html(
+        title,
+        "<p class=\"note\">Written by sluice drift report at "
+            + escapeHtml4(generatedAt.toString())
+            + " from "
+            + escapeHtml4(inputs(report.inputs()))
+            + ".</p>\n"
+            + summary(report)
+            + alerts(report.alerts())
+            + sections,
+        data);
   }
 
   private static String summary(DriftReport r) {
@@ -218,34 +195,5 @@ final class ReportRenderer {
     new TreeMap<>(inputs)
         .forEach((t, v) -> out.append(out.length() == 0 ? "" : ", ").append(t + "@" + v));
     return out.toString();
-  }
-
-  private static String json(ObjectNode data) {
-    try {
-      return JSON.writeValueAsString(data);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot write the report's chart data", e);
-    }
-  }
-
-  /** Standard JSON escapes, plus {@code <}, {@code >} and {@code &} as {@code \\u} escapes. */
-  private static final class ScriptSafeEscapes extends CharacterEscapes {
-    private final int[] escapes = standardAsciiEscapesForJSON();
-
-    ScriptSafeEscapes() {
-      escapes['<'] = ESCAPE_STANDARD;
-      escapes['>'] = ESCAPE_STANDARD;
-      escapes['&'] = ESCAPE_STANDARD;
-    }
-
-    @Override
-    public int[] getEscapeCodesForAscii() {
-      return escapes;
-    }
-
-    @Override
-    public SerializableString getEscapeSequence(int ch) {
-      return null;
-    }
   }
 }
