@@ -167,7 +167,7 @@ class TestConfigLoader {
 
   @Test
   void shippedProfilesParse() {
-    for (String profile : List.of("local.conf", "s3.conf")) {
+    for (String profile : List.of("local.conf", "s3.conf", "cluster.conf")) {
       Path file = Paths.get("..", "conf", profile);
       SluiceConfig config =
           ConfigLoader.load(
