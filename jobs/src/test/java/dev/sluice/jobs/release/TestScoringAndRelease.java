@@ -871,6 +871,8 @@ class TestScoringAndRelease extends SparkTestBase {
         .as("outside the canary cohort, the rescored date is served by the restored champion")
         .extracting(r -> r.getLong(0))
         .containsExactly(1L);
+  }
+
   @Test
   @Order(70)
   void theJavaNotebooksRunCellByCellAgainstTheLake() {
