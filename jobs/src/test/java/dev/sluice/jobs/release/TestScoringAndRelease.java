@@ -50,9 +50,11 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -988,5 +990,13 @@ class TestScoringAndRelease extends SparkTestBase {
 
   private Dataset<Row> table(String name) {
     return spark.read().format("delta").load(root.resolve(name).toString());
+  }
+
+  /** Every docs/sql query on this lake, against what the tests above did (CookbookChecks). */
+  @TestFactory
+  @Order(40)
+  Stream<DynamicTest> theSqlCookbookFindsWhatTheReleaseCycleDid() {
+    return new CookbookChecks(spark, root, alias(ModelTags.CHAMPION).orElseThrow(), FIRST, DATE)
+        .tests();
   }
 }
