@@ -939,6 +939,193 @@ class TestScoringAndRelease extends SparkTestBase {
     assertThat(page.chartPixels())
         .as("pixels the charts draw in the screenshot")
         .isGreaterThan(1000);
+  @Test
+  @Order(20)
+  void theChampionsLineageNamesItsPinnedSourcesFeatureTablesTrainingSetAndCodeVersion()
+      throws Exception {
+    long champion = alias("champion").orElseThrow();
+    CliRun run = sluice(List.of(), "lineage", "--model", "churn", "--format", "json");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode doc = lineageDocument(run);
+    assertThat(doc.get("version").asLong()).isEqualTo(champion);
+    assertThat(doc.get("alias").asText()).isEqualTo("champion");
+    Set<String> tables = new java.util.HashSet<>();
+    doc.get("tables").forEach(t -> tables.add(t.asText()));
+    Map<String, JsonNode> upstream = new java.util.HashMap<>();
+    doc.get("upstream").forEach(n -> upstream.put(n.get("node").asText(), n));
+
+    // The training run, from lineage's model output edge and job_runs.
+    Row trainEdge =
+        table("lineage")
+            .where(
+                col("output_kind")
+                    .equalTo("model")
+                    .and(col("output_name").equalTo("churn"))
+                    .and(col("output_version").equalTo(champion)))
+            .first();
+    String trainRun = trainEdge.getAs("run_id");
+    Row trainAttempt = table("job_runs").where(col("run_id").equalTo(trainRun)).first();
+    assertThat(doc.get("trained_by").get("run_id").asText()).isEqualTo(trainRun);
+    assertThat(doc.get("trained_by").get("code_version").asText())
+        .isEqualTo(trainAttempt.<String>getAs("code_version"));
+    assertThat(doc.get("trained_by").get("conf_hash").asText())
+        .isEqualTo(trainAttempt.<String>getAs("conf_hash"));
+
+    // The training set it read: training_sets names its table, feature tables and their hashes.
+    Set<String> trainInputs =
+        new java.util.HashSet<>(
+            table("lineage")
+                .where(col("run_id").equalTo(trainRun))
+                .select(expr("concat(input_name, '@', input_version)"))
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList());
+    Row set =
+        table("training_sets").collectAsList().stream()
+            .filter(r -> trainInputs.contains(r.getAs("out_table") + "@" + r.getAs("out_version")))
+            .findFirst()
+            .orElseThrow();
+    String setTable = set.getAs("out_table") + "@" + set.<Long>getAs("out_version");
+    assertThat(tables).contains(setTable);
+    assertThat(upstream.get(setTable).get("facts").get("training_set_id").asText())
+        .isEqualTo(set.<String>getAs("training_set_id"));
+    Map<String, String> hashes = set.getJavaMap(set.fieldIndex("definition_hashes"));
+    List<String> featureTables = set.getList(set.fieldIndex("feature_tables"));
+    assertThat(featureTables).isNotEmpty();
+    for (String featureTable : featureTables) {
+      assertThat(tables).contains(featureTable);
+      String group = featureTable.substring("features_".length(), featureTable.indexOf('@'));
+      assertThat(upstream.get(featureTable).get("facts").get("definition_hash").asText())
+          .isEqualTo(hashes.get(group));
+    }
+
+    // The pins of the training date's snapshot as the training set was built (time travel):
+    // every source table at its version and fingerprint.
+    List<Row> pins =
+        spark
+            .read()
+            .format("delta")
+            .option("timestampAsOf", set.getAs("created_ts").toString())
+            .load(root.resolve("snapshots").toString())
+            .where(col("run_key").equalTo("snapshot/" + set.getAs("logical_date")))
+            .collectAsList();
+    assertThat(pins).hasSizeGreaterThanOrEqualTo(3);
+    for (Row pin : pins) {
+      String node = pin.getAs("source_table") + "@" + pin.<Long>getAs("delta_version");
+      assertThat(tables).contains(node);
+      assertThat(upstream.get(node).get("facts").get("fingerprint").asText())
+          .isEqualTo(pin.<String>getAs("fingerprint"));
+    }
+
+    // Downstream: every predictions version a score run of this version committed (Delta history).
+    Set<String> scoredBy = runsWriting("predictions", champion);
+    List<String> predictionVersions =
+        DeltaTable.forPath(spark, root.resolve("predictions").toString())
+            .history()
+            .collectAsList()
+            .stream()
+            .filter(
+                c -> {
+                  String tag = c.getAs("userMetadata");
+                  return tag != null && scoredBy.contains(tag.substring(tag.lastIndexOf(':') + 1));
+                })
+            .map(c -> "predictions@" + c.<Long>getAs("version"))
+            .toList();
+    assertThat(predictionVersions).isNotEmpty();
+    assertThat(tables).containsAll(predictionVersions);
+    Set<String> driftRuns = runsWriting("profile_metrics", champion);
+    Set<String> downstreamRuns = new java.util.HashSet<>();
+    doc.get("downstream").forEach(d -> downstreamRuns.add(d.get("run").get("run_id").asText()));
+    assertThat(driftRuns).isNotEmpty();
+    assertThat(downstreamRuns).containsAll(driftRuns).containsAll(scoredBy);
+    assertThat(doc.get("deployments"))
+        .hasSize(
+            (int)
+                table("deployments")
+                    .where(
+                        col("model_name")
+                            .equalTo("churn")
+                            .and(
+                                col("to_version")
+                                    .equalTo(champion)
+                                    .or(col("from_version").equalTo(champion))))
+                    .count());
+
+    CliRun text = sluice(List.of(), "lineage", "--model", "churn", "--alias", "champion");
+    assertThat(text.exitCode()).as(text.toString()).isZero();
+    assertThat(text.stdout())
+        .contains("Model churn version " + champion + " (alias champion)")
+        .contains("trained by train run " + trainRun)
+        .contains("code " + trainAttempt.<String>getAs("code_version"))
+        .contains(setTable)
+        .contains(predictionVersions.get(0));
+    assertThat(text.summary().get("metrics").get("tables").asInt()).isEqualTo(tables.size());
+  }
+
+  @Test
+  @Order(21)
+  void theLineageSqlFileNamesTheSameTableVersionsAsTheCommand() throws Exception {
+    CliRun command = sluice(List.of(), "lineage", "--model", "churn", "--format", "json");
+    Set<String> expected = new java.util.TreeSet<>();
+    lineageDocument(command).get("tables").forEach(t -> expected.add(t.asText()));
+
+    Path file = Path.of("..", "docs", "sql", "lineage_of_model_version.sql").toAbsolutePath();
+    CliRun sql = sluice(List.of(), "sql", "-f", file.toString(), "--format", "json");
+    assertThat(sql.exitCode()).as(sql.toString()).isZero();
+    ObjectMapper json = new ObjectMapper();
+    Set<String> found = new java.util.TreeSet<>();
+    for (String line : sql.stdout().lines().toList()) {
+      JsonNode row = json.readTree(line);
+      if (row.has("direction") && row.get("node_kind").asText().equals("table")) {
+        found.add(row.get("node_name").asText() + "@" + row.get("node_version").asLong());
+      }
+    }
+    assertThat(found).isEqualTo(expected);
+  }
+
+  @Test
+  @Order(22)
+  void aVersionWithoutLineageExitsFourAndAnUnknownAliasExitsTwo() throws IOException {
+    long champion = alias("champion").orElseThrow();
+    // The same registry over a lake with no lineage: the version is registered, its lineage is not.
+    Path empty = Files.createTempDirectory("sluice-lake-no-lineage");
+    CliRun missing =
+        ModelLake.execute(
+            empty,
+            "lineage",
+            "--model",
+            "churn",
+            "--version",
+            String.valueOf(champion),
+            "-Dsluice.registry.store=" + root.resolve("_registry/registry.db"),
+            "-Dsluice.registry.artifacts-root=" + root.resolve("_registry/artifacts"));
+    assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(4);
+    assertThat(missing.stderr())
+        .contains("Model churn version " + champion + " has no recorded lineage")
+        .contains("--alias champion");
+
+    CliRun alias = sluice(List.of(), "lineage", "--model", "churn", "--alias", "nightly");
+    assertThat(alias.exitCode()).as(alias.toString()).isEqualTo(2);
+    assertThat(alias.stderr())
+        .contains("Model churn has no alias 'nightly'")
+        .contains("champion")
+        .contains("--alias");
+  }
+
+  /** The runs whose rows of {@code version} are in {@code table} now. */
+  private Set<String> runsWriting(String table, long version) {
+    return new java.util.HashSet<>(
+        table(table)
+            .where(col("model_version").equalTo(version))
+            .select("run_id")
+            .distinct()
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList());
+  }
+
+  /** The JSON document {@code sluice lineage --format json} prints before its summary line. */
+  private static JsonNode lineageDocument(CliRun run) throws IOException {
+    String out = run.stdout().strip();
+    return new ObjectMapper().readTree(out.substring(0, out.lastIndexOf('\n')));
   }
 
   private static RegistryServer server() {
