@@ -939,6 +939,8 @@ class TestScoringAndRelease extends SparkTestBase {
     assertThat(page.chartPixels())
         .as("pixels the charts draw in the screenshot")
         .isGreaterThan(1000);
+  }
+
   @Test
   @Order(20)
   void theChampionsLineageNamesItsPinnedSourcesFeatureTablesTrainingSetAndCodeVersion()

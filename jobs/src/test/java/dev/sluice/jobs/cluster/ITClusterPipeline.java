@@ -1,0 +1,280 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.jobs.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.jobs.CliRun;
+import dev.sluice.jobs.ModelLake;
+import dev.sluice.jobs.S3Proxy;
+import dev.sluice.jobs.SparkSubmitProcess;
+import dev.sluice.jobs.TinyLake;
+import dev.sluice.testing.SparkTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline job by job through spark-submit (client mode, the thin jar) on a Spark
+ * standalone cluster, with the lake root and the registry's artifacts root on {@code s3a://}
+ * against S3Proxy, compared with the same pipeline run locally in this JVM: snapshot fingerprints
+ * exactly, training metrics, predictions and drift statistics within {@link #TOLERANCE}.
+ */
+class ITClusterPipeline extends SparkTestBase {
+  /**
+   * Absolute tolerance of metrics and statistics between the cluster and the local run: other
+   * partitionings add floating-point numbers in other orders (docs/deploy.md).
+   */
+  static final double TOLERANCE = 1e-6;
+
+  private static final String BUCKET = "sluice-lake";
+  private static final String LAKE = "s3a://" + BUCKET + "/lake";
+  private static final String ARTIFACTS = "s3a://" + BUCKET + "/mlflow";
+  private static final String DATE = ModelLake.DATE;
+
+  private static final String PERMISSIVE_GATE = " " + String.join(" ", ModelLake.permissiveGate());
+  private static final String CHURN = " --model churn --date " + DATE;
+  private static final String HALF_CANARY = " -Dsluice.models.churn.score.canary.share=0.5";
+
+  /** The pipeline of issue 9, each job with the settings it runs with in both runs. */
+  private static final List<List<String>> PIPELINE =
+      Stream.of(
+              "sample-data",
+              "snapshot --date " + DATE,
+              "quality check --date " + DATE,
+              "features build --from " + TinyLake.START.plusDays(6) + " --to " + DATE,
+              "training-set build" + CHURN,
+              "train" + CHURN + PERMISSIVE_GATE,
+              "train" + CHURN + PERMISSIVE_GATE + " -Dsluice.models.churn.train.params.maxIter=10",
+              "score" + CHURN + HALF_CANARY,
+              "canary analyze"
+                  + CHURN
+                  + HALF_CANARY
+                  + " -Dsluice.models.churn.canary.min-samples=20",
+              "drift" + CHURN + " -Dsluice.models.churn.drift.min-count=0")
+          .map(job -> List.of(job.split(" ")))
+          .toList();
+
+  @TempDir static Path work;
+  private static S3Proxy s3;
+  private static StandaloneCluster cluster;
+
+  @BeforeAll
+  static void startClusterAndS3() throws Exception {
+    assertThat(System.getenv("AWS_EC2_METADATA_DISABLED")).isEqualTo("true");
+    s3 = S3Proxy.start(work, List.of(BUCKET));
+    Files.createDirectories(work.resolve("registry"));
+    cluster = StandaloneCluster.start(work, 2, "1g");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  void runsThePipelineOnAStandaloneClusterWithTheLakeOnS3AsALocalRunDoes() throws Exception {
+    Path local = TinyLake.newRoot("cluster-reference");
+    long localStart = System.nanoTime();
+    Map<String, CliRun> localRuns = new LinkedHashMap<>();
+    for (List<String> job : PIPELINE) {
+      CliRun run = ModelLake.execute(local, job.toArray(String[]::new));
+      localRuns.put(name(job, localRuns.size()), run);
+      assertThat(run.exitCode()).as(String.join(" ", job) + ": " + run).isIn(0, 5);
+    }
+    double localSeconds = (System.nanoTime() - localStart) / 1e9;
+
+    long clusterStart = System.nanoTime();
+    Map<String, SparkSubmitProcess.Result> clusterRuns = new LinkedHashMap<>();
+    for (List<String> job : PIPELINE) {
+      String name = name(job, clusterRuns.size());
+      SparkSubmitProcess.Result run =
+          SparkSubmitProcess.run(
+              work,
+              cluster.masterUrl(),
+              List.of("spark.executor.memory=1g", "spark.cores.max=2"),
+              clusterArgs(job));
+      clusterRuns.put(name, run);
+      assertThat(run.exitCode())
+          .as(String.join(" ", job) + ": " + run.log())
+          .isEqualTo(localRuns.get(name).exitCode());
+    }
+    double clusterSeconds = (System.nanoTime() - clusterStart) / 1e9;
+    System.out.printf(
+        "Pipeline wall time (%d jobs): standalone cluster + S3 %.1f s (spark-submit per job),"
+            + " local %.1f s (in one JVM)%n",
+        PIPELINE.size(), clusterSeconds, localSeconds);
+
+    assertThat(applications()).as("one application per job ran on the cluster").hasSize(10);
+    JsonNode snapshot = clusterRuns.get("1 snapshot").summary();
+    assertThat(snapshot.path("status").asText()).isEqualTo("succeeded");
+    assertThat(snapshot.path("inputs")).hasSize(3);
+
+    readS3FromThisJvm();
+    assertThat(snapshotPins(LAKE)).isEqualTo(snapshotPins(local.toString())).hasSize(3);
+    for (String train : List.of("5 train", "6 train")) {
+      assertSameMetrics(
+          localRuns.get(train).summary().path("metrics"),
+          clusterRuns.get(train).summary().path("metrics"));
+    }
+    assertChampionIsVersionOneWithItsDigest(
+        clusterRuns.get("5 train").summary().path("metrics").path("digest").asText());
+    assertClose(
+        values(local.toString(), "predictions", "probability", "customer_id", "model_version"),
+        values(LAKE, "predictions", "probability", "customer_id", "model_version"));
+    for (String statistic :
+        List.of("psi", "js_distance", "wasserstein_distance", "tv_distance", "count_delta")) {
+      assertClose(
+          values(local.toString(), "drift_metrics", statistic, driftKey()),
+          values(LAKE, "drift_metrics", statistic, driftKey()));
+    }
+    assertThat(Files.exists(s3.dataDir().resolve(BUCKET).resolve("lake/drift_metrics/_delta_log")))
+        .as("executors wrote the lake to the S3 server")
+        .isTrue();
+    try (Stream<Path> files = Files.walk(s3.dataDir().resolve(BUCKET).resolve("mlflow"))) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("the registry's artifacts are objects on the S3 server")
+          .contains("MLmodel");
+    }
+  }
+
+  private static String name(List<String> job, int index) {
+    return index + " " + job.get(0);
+  }
+
+  /** The job's command line against the lake and registry artifacts on S3. */
+  private static List<String> clusterArgs(List<String> job) {
+    List<String> args =
+        new ArrayList<>(ModelLake.args(Path.of("unused"), job.toArray(String[]::new)));
+    args.add("-Dsluice.lake.root=" + LAKE);
+    args.add("-Dsluice.registry.store=" + work.resolve("registry/registry.db"));
+    args.add("-Dsluice.registry.artifacts-root=" + ARTIFACTS);
+    args.addAll(s3.sluiceOverrides());
+    return args;
+  }
+
+  /** The applications the worker ran executors for. */
+  private static List<Path> applications() throws Exception {
+    try (Stream<Path> apps = Files.list(cluster.workDir())) {
+      return apps.filter(p -> p.getFileName().toString().startsWith("app-")).toList();
+    }
+  }
+
+  /** This JVM's session reads the S3 lake with the settings the jobs had. */
+  private static void readS3FromThisJvm() {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    for (String override : s3.sluiceOverrides()) {
+      String setting = override.substring("-Dsluice.hadoop.".length());
+      int eq = setting.indexOf('=');
+      hadoop.set(setting.substring(1, eq - 1), setting.substring(eq + 1));
+    }
+  }
+
+  /** Source table → fingerprint and row count of each pin. */
+  private static Map<String, String> snapshotPins(String root) {
+    Map<String, String> pins = new TreeMap<>();
+    for (Row pin : spark.read().format("delta").load(root + "/snapshots").collectAsList()) {
+      pins.put(
+          pin.getAs("source_table"),
+          pin.<String>getAs("fingerprint") + " " + pin.getAs("row_count"));
+    }
+    return pins;
+  }
+
+  private static void assertSameMetrics(JsonNode expected, JsonNode actual) {
+    assertThat(actual.path("model_version").asLong())
+        .isEqualTo(expected.path("model_version").asLong());
+    assertThat(actual.path("gate").asText()).isEqualTo(expected.path("gate").asText());
+    int compared = 0;
+    for (var field : (Iterable<Map.Entry<String, JsonNode>>) expected::fields) {
+      if (field.getValue().isFloatingPointNumber()) {
+        assertThat(actual.path(field.getKey()).asDouble())
+            .as("training metric %s", field.getKey())
+            .isCloseTo(field.getValue().asDouble(), within(TOLERANCE));
+        compared++;
+      }
+    }
+    assertThat(compared).as("holdout metrics compared").isGreaterThanOrEqualTo(4);
+  }
+
+  private static void assertChampionIsVersionOneWithItsDigest(String digest) {
+    List<Row> moves =
+        spark
+            .read()
+            .format("delta")
+            .load(LAKE + "/deployments")
+            .where("alias = 'champion'")
+            .select("to_version", "digest")
+            .collectAsList();
+    assertThat(moves).hasSize(1);
+    assertThat(moves.get(0).getLong(0)).isEqualTo(1);
+    assertThat(moves.get(0).getString(1)).isEqualTo(digest).startsWith("sha256:");
+  }
+
+  private static String[] driftKey() {
+    return new String[] {
+      "model_version",
+      "window_end",
+      "granularity",
+      "drift_type",
+      "slice_key",
+      "slice_value",
+      "column_name"
+    };
+  }
+
+  /** A double column of a table by the given key columns (null values as NaN). */
+  private static Map<String, Double> values(
+      String root, String table, String column, String... key) {
+    Map<String, Double> values = new TreeMap<>();
+    List<Row> rows =
+        spark
+            .read()
+            .format("delta")
+            .load(root + "/" + table)
+            .selectExpr(
+                "concat_ws('|', " + String.join(", ", key) + ") AS k",
+                "CAST(" + column + " AS DOUBLE) AS v")
+            .collectAsList();
+    for (Row row : rows) {
+      assertThat(values.put(row.getString(0), row.isNullAt(1) ? Double.NaN : row.getDouble(1)))
+          .as("one %s row per %s", table, row.getString(0))
+          .isNull();
+    }
+    return values;
+  }
+
+  private static void assertClose(Map<String, Double> expected, Map<String, Double> actual) {
+    assertThat(actual.keySet()).isEqualTo(expected.keySet()).isNotEmpty();
+    for (Map.Entry<String, Double> e : expected.entrySet()) {
+      if (e.getValue().isNaN()) {
+        assertThat(actual.get(e.getKey())).as(e.getKey()).isNaN();
+      } else {
+        assertThat(actual.get(e.getKey()))
+            .as(e.getKey())
+            .isCloseTo(e.getValue(), within(TOLERANCE));
+      }
+    }
+  }
+}
