@@ -5,6 +5,7 @@
  */
 package dev.sluice.jobs.train;
 
+import dev.sluice.model.CanaryStatistics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -106,30 +107,13 @@ final class CardMetrics {
     return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
   }
 
+  /** AUC-ROC as the canary computes it (Mann-Whitney, ties half); NaN without both classes. */
   static double auc(Predictions p) {
-    Integer[] order = byScore(p, false);
-    double positives = 0;
-    double negativesBelow = 0;
-    double sum = 0;
-    int i = 0;
-    while (i < order.length) {
-      int j = i;
-      double pos = 0;
-      double neg = 0;
-      while (j < order.length && p.scores()[order[j]] == p.scores()[order[i]]) {
-        if (p.labels()[order[j]] == 1.0) {
-          pos++;
-        } else {
-          neg++;
-        }
-        j++;
-      }
-      sum += pos * negativesBelow + 0.5 * pos * neg;
-      positives += pos;
-      negativesBelow += neg;
-      i = j;
+    int[] labels = new int[p.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = p.labels()[i] == 1.0 ? 1 : 0;
     }
-    return positives == 0 || negativesBelow == 0 ? Double.NaN : sum / (positives * negativesBelow);
+    return CanaryStatistics.auc(p.scores(), labels);
   }
 
   static double accuracy(Predictions p, double threshold) {

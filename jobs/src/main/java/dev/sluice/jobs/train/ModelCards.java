@@ -39,10 +39,10 @@ import org.apache.spark.sql.Row;
 
 /**
  * The model card of a registered version (docs/models.md, "Model card"): built at registration from
- * the training run, written as {@code card.json} (its data), {@code card.md} and {@code card.html},
- * logged as the {@code model_card/} artifacts of the version's run (the version is tagged {@link
- * #TAG}) and copied to {@code <reports>/model-card/<model>/v<version>/}; {@code sluice model-card}
- * renders the same files again from the logged {@code card.json}.
+ * the training run, written as {@code card.json} (its data), {@code card.md} and {@code card.html}
+ * to {@code <reports>/model-card/<model>/v<version>/} and logged from there as the {@code
+ * model_card/} artifacts of the version's run (the version is tagged {@link #TAG}); {@code sluice
+ * model-card} renders the same files again from the logged {@code card.json}.
  */
 final class ModelCards {
   /** The artifact folder of the card in the version's run, and the version tag naming it. */
@@ -233,25 +233,18 @@ final class ModelCards {
     }
   }
 
-  /** Logs the card to the version's run, tags the version and copies it to the reports folder. */
+  /**
+   * Writes the card to its reports folder, logs that folder as the version's run's {@link
+   * #ARTIFACT_PATH} and tags the version.
+   */
   void publish(CardData card, JobResult result) {
-    Path staging = LocalFiles.tempDirectory("sluice-model-card-");
-    try {
-      writeFiles(staging, card);
-      env.registry().uploadArtifacts(card.runId(), staging, ARTIFACT_PATH);
-      env.registry()
-          .setModelVersionTag(
-              card.model(), card.version(), TAG, "runs:/" + card.runId() + "/" + ARTIFACT_PATH);
-      Path dir = reportsDir(card.model(), card.version());
-      copy(staging, dir);
-      result.metric("model_card", dir.resolve("card.html").toString());
-    } finally {
-      try {
-        LocalFiles.deleteRecursively(staging);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot delete " + staging, e);
-      }
-    }
+    Path dir = reportsDir(card.model(), card.version());
+    writeFiles(dir, card);
+    env.registry().uploadArtifacts(card.runId(), dir, ARTIFACT_PATH);
+    env.registry()
+        .setModelVersionTag(
+            card.model(), card.version(), TAG, "runs:/" + card.runId() + "/" + ARTIFACT_PATH);
+    result.metric("model_card", dir.resolve("card.html").toString());
   }
 
   /** {@code <reports>/model-card/<model>/v<version>}. */
@@ -261,20 +254,6 @@ final class ModelCards {
         .resolve("model-card")
         .resolve(model)
         .resolve("v" + version);
-  }
-
-  static void copy(Path from, Path to) {
-    try {
-      Files.createDirectories(to);
-      for (String name : List.of(CardData.FILE, "card.md", "card.html")) {
-        Files.copy(
-            from.resolve(name),
-            to.resolve(name),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot copy the model card to " + to, e);
-    }
   }
 
   /** The version's card rendered again from its logged data into {@code dir}; {@code dir}. */
