@@ -113,9 +113,9 @@ final class LineageTracer {
   }
 
   /**
-   * What the lake's own tables say about the graph's nodes: source pins ({@code snapshots}),
-   * training sets ({@code training_sets}) and feature definitions ({@code feature_registry} at the
-   * version the graph read).
+   * What the lake's own tables say about the graph's nodes: source pins ({@code snapshots} at the
+   * versions the graph read), training sets ({@code training_sets}) and feature definitions ({@code
+   * feature_registry} at the version the graph read).
    */
   private final class Facts {
     private final Map<String, Row> pins = new HashMap<>();
@@ -124,13 +124,19 @@ final class LineageTracer {
     private final Map<String, Map<String, String>> featureHashes = new HashMap<>();
 
     Facts(List<LineageNode> nodes) {
-      if (lake.exists(SluiceTables.SNAPSHOTS)) {
-        lake.read(SluiceTables.SNAPSHOTS)
-            .orderBy("created_ts")
-            .collectAsList()
-            .forEach(
-                r -> pins.putIfAbsent(r.getAs("source_table") + "@" + r.getAs("delta_version"), r));
-      }
+      // Pins as the graph's snapshot runs wrote them: a later snapshot of the same date replaces
+      // its run key's rows, so the latest version may no longer hold a pin the graph reaches.
+      nodes.stream()
+          .filter(n -> n.kind().equals(LineageNode.TABLE))
+          .filter(n -> n.name().equals(SluiceTables.SNAPSHOTS.name()))
+          .forEach(
+              snapshots ->
+                  lake.readAt(SluiceTables.SNAPSHOTS, snapshots.version())
+                      .collectAsList()
+                      .forEach(
+                          r ->
+                              pins.putIfAbsent(
+                                  r.getAs("source_table") + "@" + r.getAs("delta_version"), r)));
       if (lake.exists(SluiceTables.TRAINING_SETS)) {
         for (Row r : lake.read(SluiceTables.TRAINING_SETS).collectAsList()) {
           trainingSets.put(r.getAs("out_table") + "@" + r.getAs("out_version"), r);

@@ -902,7 +902,8 @@ class TestScoringAndRelease extends SparkTestBase {
     long rows =
         spark.read().format("delta").load(root.resolve("training_churn").toString()).count();
     assertThat(runs.get("features.ipynb").lastValue())
-        .startsWith(
+        .as("the newest training set, its rows and features (JShell quotes a String value)")
+        .contains(
             "training_churn@"
                 + newest.<Long>getAs("out_version")
                 + ": "
