@@ -219,7 +219,19 @@ public final class DemoCommand implements Callable<Integer> {
             LineageCommand.trace(
                 env, DEMO_MODEL, Optional.empty(), LineageCommand.DEFAULT_ALIAS, new JobResult())));
     report.add("");
-    // The champion's model card path (issue 8, `sluice model-card`) is to be printed here too.
+    Optional.ofNullable(model.get("model_card"))
+        .ifPresent(
+            card ->
+                report.add(
+                    "Model card of version "
+                        + model.get("model_version")
+                        + ": "
+                        + card
+                        + " (./sluice model-card --model "
+                        + DEMO_MODEL
+                        + " --version "
+                        + model.get("model_version")
+                        + " renders it again)"));
     canary.driftReport().ifPresent(path -> report.add("Drift report: " + path));
   }
 

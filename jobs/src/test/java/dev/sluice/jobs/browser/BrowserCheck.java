@@ -6,6 +6,7 @@
 package dev.sluice.jobs.browser;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,8 +70,12 @@ public final class BrowserCheck {
           + "shapes:el.querySelectorAll('svg path, svg rect, svg circle').length}});"
           + "var pre=document.createElement('pre');pre.id='"
           + RESULT_ID
-          + "';pre.textContent=JSON.stringify({charts:charts,errors:window.__sluiceErrors});"
+          + "';pre.textContent=JSON.stringify({charts:charts,errors:window.__sluiceErrors,"
+          + "height:document.documentElement.scrollHeight});"
           + "document.body.appendChild(pre)},500)})</script>";
+
+  /** The tallest screenshot taken, in CSS pixels at 1280 wide. */
+  private static final int MAX_HEIGHT = 16000;
 
   private static final String HIDE_CHARTS = "<style>[data-points] svg{visibility:hidden}</style>";
 
@@ -94,6 +99,43 @@ public final class BrowserCheck {
       throw new AssertionError(message + "; under CI=true the browser check must run");
     }
     Assumptions.abort(message);
+  }
+
+  private static final Pattern CONTAINER =
+      Pattern.compile("id=\"([^\"]+)\" data-chart=\"[a-z]+\" data-points=\"(\\d+)\"");
+
+  /**
+   * Renders {@code html} and asserts that the browser drew every chart container the page declares
+   * (its {@code data-points} attribute): the series hold exactly that many points, at least as many
+   * SVG shapes are drawn, the charts cover pixels of the screenshot and nothing went to the
+   * console's errors.
+   */
+  public static Page assertDrawsEveryChart(Path html, int minimumCharts) {
+    Page page = check(html);
+    assertThat(page.consoleErrors()).isEmpty();
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    try {
+      Matcher containers = CONTAINER.matcher(Files.readString(html, UTF_8));
+      while (containers.find()) {
+        expected.put(containers.group(1), Integer.parseInt(containers.group(2)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertThat(expected).hasSizeGreaterThanOrEqualTo(minimumCharts);
+    assertThat(page.charts()).containsOnlyKeys(expected.keySet());
+    expected.forEach(
+        (id, points) -> {
+          Chart chart = page.charts().get(id);
+          assertThat(chart.seriesPoints()).as(id + ": the series' points").isEqualTo(points);
+          assertThat(chart.svgShapes())
+              .as(id + ": SVG shapes drawn")
+              .isGreaterThanOrEqualTo(points);
+        });
+    assertThat(page.chartPixels())
+        .as("pixels the charts draw in the screenshot")
+        .isGreaterThan(1000);
+    return page;
   }
 
   /** Renders {@code html} (a self-contained page) and measures its charts. */
@@ -127,8 +169,10 @@ public final class BrowserCheck {
                           e.getValue().path("shapes").asInt())));
       List<String> errors = new ArrayList<>();
       result.path("errors").forEach(e -> errors.add(e.asText()));
-      Path shot = screenshot(work, plain, "page.png");
-      Path without = screenshot(work, hidden, "without-charts.png");
+      // The whole page in one screenshot: a model card's charts come after its text sections.
+      int height = Math.min(Math.max(result.path("height").asInt(), 800), MAX_HEIGHT);
+      Path shot = screenshot(work, plain, "page.png", height);
+      Path without = screenshot(work, hidden, "without-charts.png", height);
       return new Page(charts, List.copyOf(errors), shot, differingPixels(shot, without));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -152,9 +196,9 @@ public final class BrowserCheck {
     return Files.writeString(dir.resolve(name), content, UTF_8);
   }
 
-  private static Path screenshot(Path work, Path page, String name) throws IOException {
+  private static Path screenshot(Path work, Path page, String name, int height) throws IOException {
     Path png = work.resolve(name);
-    chromium(work, "--screenshot=" + png, "--window-size=1280,2400", page.toUri().toString());
+    chromium(work, "--screenshot=" + png, "--window-size=1280," + height, page.toUri().toString());
     if (!Files.isRegularFile(png)) {
       throw new AssertionError("Chromium wrote no screenshot " + png);
     }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.jobs.CliRun;
 import dev.sluice.jobs.ModelLake;
+import dev.sluice.jobs.browser.BrowserCheck;
 import dev.sluice.jobs.drift.report.ReportPage;
 import dev.sluice.jobs.registry.Registries;
 import dev.sluice.model.EntityBuckets;
@@ -182,6 +183,11 @@ class TestModelCard extends SparkTestBase {
           .transform(holdout)
           .select(ModelOutputs.positiveProbability().as("s"));
     }
+  }
+
+  @Test
+  void theHtmlDrawsEveryChartInABrowser() {
+    BrowserCheck.assertDrawsEveryChart(cardDir().resolve("card.html"), 5);
   }
 
   @Test
