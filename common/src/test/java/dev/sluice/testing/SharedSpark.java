@@ -46,6 +46,8 @@ public final class SharedSpark {
                   "spark.sql.catalog.spark_catalog",
                   "org.apache.spark.sql.delta.catalog.DeltaCatalog")
               .config("spark.databricks.delta.snapshotPartitions", 2)
+              // VACUUM lists files with this many tasks (Spark's default: 10000).
+              .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", 2)
               .config("spark.sql.warehouse.dir", warehouse.toUri().toString())
               .config("spark.databricks.delta.retentionDurationCheck.enabled", false)
               .getOrCreate();
