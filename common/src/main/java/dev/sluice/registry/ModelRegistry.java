@@ -5,11 +5,13 @@
  */
 package dev.sluice.registry;
 
+import dev.sluice.error.PipelineErrors;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Sluice's view of an MLflow tracking server and model registry: what the pipeline's stages need to
@@ -94,6 +96,18 @@ public interface ModelRegistry extends AutoCloseable {
 
   /** The version an alias points at, or empty when the model has no such alias. */
   Optional<ModelVersion> versionByAlias(String name, String alias);
+
+  /**
+   * The version {@code alias} points at, for commands that take {@code --alias}; an unknown alias
+   * is a usage error (exit 2) listing the model's aliases.
+   */
+  default ModelVersion requireAlias(String name, String alias) {
+    return versionByAlias(name, alias)
+        .orElseThrow(
+            () ->
+                PipelineErrors.unknownAlias(
+                    name, alias, new TreeSet<>(getRegisteredModel(name).aliases().keySet())));
+  }
 
   /** Every version of a registered model, newest first. */
   List<ModelVersion> searchVersions(String name);

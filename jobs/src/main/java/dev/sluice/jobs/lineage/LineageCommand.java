@@ -5,7 +5,6 @@
  */
 package dev.sluice.jobs.lineage;
 
-import dev.sluice.error.PipelineErrors;
 import dev.sluice.job.JobResult;
 import dev.sluice.jobs.cli.CommonOptions;
 import dev.sluice.jobs.cli.JobRunner;
@@ -16,7 +15,6 @@ import dev.sluice.table.SluiceTables;
 import dev.sluice.table.TableId;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -87,15 +85,7 @@ public final class LineageCommand implements Callable<Integer> {
     ModelVersion found =
         version.isPresent()
             ? env.registry().getModelVersion(model, version.get())
-            : env.registry()
-                .versionByAlias(model, alias)
-                .orElseThrow(
-                    () ->
-                        PipelineErrors.unknownAlias(
-                            model,
-                            alias,
-                            new TreeSet<>(
-                                env.registry().getRegisteredModel(model).aliases().keySet())));
+            : env.registry().requireAlias(model, alias);
     for (TableId table :
         List.of(
             SluiceTables.LINEAGE,

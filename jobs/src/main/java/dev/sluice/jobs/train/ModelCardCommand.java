@@ -104,15 +104,6 @@ public final class ModelCardCommand implements Callable<Integer> {
   }
 
   private static long byAlias(JobRunner.JobEnv env, String model, String alias) {
-    return env.registry()
-        .versionByAlias(model, alias)
-        .orElseThrow(
-            () ->
-                PipelineErrors.upstreamMissing(
-                    String.format(
-                        "Model %s has no alias '%s' (see `sluice sql \"SELECT * FROM"
-                            + " sluice.deployments\"` or pass --version)",
-                        model, alias)))
-        .version();
+    return env.registry().requireAlias(model, alias).version();
   }
 }

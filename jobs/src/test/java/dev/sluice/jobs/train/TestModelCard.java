@@ -232,5 +232,8 @@ class TestModelCard extends SparkTestBase {
     CliRun unknown = ModelLake.execute(root, "model-card", "--model", "churn", "--version", "99");
     assertThat(unknown.exitCode()).isEqualTo(4);
     assertThat(unknown.stderr()).contains("churn").contains("99");
+    CliRun noAlias = ModelLake.execute(root, "model-card", "--model", "churn", "--alias", "gold");
+    assertThat(noAlias.exitCode()).as("an unknown alias is a usage error").isEqualTo(2);
+    assertThat(noAlias.stderr()).contains("no alias 'gold'").contains("its aliases: champion");
   }
 }
