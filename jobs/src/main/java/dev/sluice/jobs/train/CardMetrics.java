@@ -192,7 +192,7 @@ final class CardMetrics {
   private static void walk(Predictions p, Step step) {
     double positives = Arrays.stream(p.labels()).filter(l -> l == 1.0).count();
     double negatives = p.size() - positives;
-    Integer[] order = byScore(p, true);
+    Integer[] order = byScoreDescending(p);
     double tp = 0;
     double fp = 0;
     for (int i = 0; i < order.length; i++) {
@@ -208,17 +208,12 @@ final class CardMetrics {
     }
   }
 
-  private static Integer[] byScore(Predictions p, boolean descending) {
+  private static Integer[] byScoreDescending(Predictions p) {
     Integer[] order = new Integer[p.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(
-        order,
-        (a, b) ->
-            descending
-                ? Double.compare(p.scores()[b], p.scores()[a])
-                : Double.compare(p.scores()[a], p.scores()[b]));
+    Arrays.sort(order, (a, b) -> Double.compare(p.scores()[b], p.scores()[a]));
     return order;
   }
 }

@@ -77,6 +77,10 @@ public final class BrowserCheck {
   /** The tallest screenshot taken, in CSS pixels at 1280 wide. */
   private static final int MAX_HEIGHT = 16000;
 
+  /** A chart container as Sluice's pages write it: its id and the points it declares. */
+  private static final Pattern CONTAINER =
+      Pattern.compile("id=\"([^\"]+)\" data-chart=\"[a-z]+\" data-points=\"(\\d+)\"");
+
   private static final String HIDE_CHARTS = "<style>[data-points] svg{visibility:hidden}</style>";
 
   private BrowserCheck() {}
@@ -100,9 +104,6 @@ public final class BrowserCheck {
     }
     Assumptions.abort(message);
   }
-
-  private static final Pattern CONTAINER =
-      Pattern.compile("id=\"([^\"]+)\" data-chart=\"[a-z]+\" data-points=\"(\\d+)\"");
 
   /**
    * Renders {@code html} and asserts that the browser drew every chart container the page declares
