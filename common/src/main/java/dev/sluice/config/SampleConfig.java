@@ -9,6 +9,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.error.PipelineErrors;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /** Parameters of {@code sluice sample-data}; see reference.conf for each key. */
 public record SampleConfig(
@@ -23,6 +25,9 @@ public record SampleConfig(
     String customersTable,
     String activityTable,
     String labelsTable) {
+  /** Churn labels observe the customers every this many days (days 7, 14, ... of the sample). */
+  public static final int OBSERVATION_EVERY_DAYS = 7;
+
   public SampleConfig {
     requireNonNull(startDate, "startDate is null");
     requireNonNull(customersTable, "customersTable is null");
@@ -33,6 +38,17 @@ public record SampleConfig(
   /** The last day of the sample, the demo's logical date. */
   public LocalDate endDate() {
     return startDate.plusDays(days - 1L);
+  }
+
+  /**
+   * The newest observation day whose labels have all landed by the end of {@code date} (they land
+   * {@code label-horizon-days + label-delay-days} after it), if the sample has one.
+   */
+  public Optional<LocalDate> newestLabelledObservation(LocalDate date) {
+    long lastDay = startDate.until(date, ChronoUnit.DAYS) - labelHorizonDays - labelDelayDays;
+    long observation = Math.min(lastDay, days - 1L - labelHorizonDays - labelDelayDays);
+    observation -= Math.floorMod(observation, OBSERVATION_EVERY_DAYS);
+    return observation > 0 ? Optional.of(startDate.plusDays(observation)) : Optional.empty();
   }
 
   public SampleConfig withSize(int newCustomers, int newDays, long newSeed) {

@@ -5,6 +5,8 @@
  */
 package dev.sluice.jobs.demo;
 
+import static org.apache.spark.sql.functions.col;
+
 import dev.sluice.config.SampleConfig;
 import dev.sluice.error.ErrorCode;
 import dev.sluice.error.PipelineErrors;
@@ -25,15 +27,18 @@ import dev.sluice.jobs.score.ScoreCommand;
 import dev.sluice.jobs.snapshot.SnapshotCommand;
 import dev.sluice.jobs.train.TrainCommand;
 import dev.sluice.jobs.trainingset.TrainingSetCommand;
+import dev.sluice.table.SluiceTables;
 import dev.sluice.table.TableId;
 import dev.sluice.table.TableVersion;
 import java.io.PrintStream;
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -279,6 +284,8 @@ public final class DemoCommand implements Callable<Integer> {
             "  Nightly runs replayed for %s..%s (the sample's activity drifts from %s: longer"
                 + " sessions, device smart_tv); drift policy: %s.",
             first, last, driftDate, DRIFT_POLICY));
+    Optional<LocalDate> labelledDay = sample.newestLabelledObservation(first);
+    labelledDay.ifPresent(day -> lines.add(backfill(stages, day, first)));
     Map<String, String> driftOverrides = new java.util.LinkedHashMap<>(common.overrides());
     driftOverrides.putAll(DRIFT_POLICY);
     CommonOptions driftOptions = CommonOptions.of(common.confFile(), driftOverrides);
@@ -310,11 +317,12 @@ public final class DemoCommand implements Callable<Integer> {
                   stages, driftOptions, DEMO_MODEL, day, day, Optional.empty(), false));
       lines.add(
           String.format(
-              "  Night %s: scored %s; canary %s; drift: %s alert(s)%s.",
+              "  Night %s: scored %s; canary %s; drift: %s alert(s)%s%s.",
               day,
               scoredRows(scored),
               canary,
               drift.result().metrics().getOrDefault("alerts", 0),
+              labelledWindows(drift),
               drift.result().decision().map(d -> " -> " + d.reason()).orElse("")));
       if (drift.exitCode() == ErrorCode.POLICY.exitCode()) {
         lines.add(
@@ -337,7 +345,59 @@ public final class DemoCommand implements Callable<Integer> {
         break;
       }
     }
+    labelledDay.ifPresent(day -> lines.add(performance(env, day)));
     return new Canary(lines, driftReport);
+  }
+
+  /**
+   * Scores a past observation day whose labels have landed by the first night, so that the nightly
+   * drift runs have a labelled window to evaluate into {@code performance_metrics}.
+   */
+  private String backfill(JobRunner stages, LocalDate day, LocalDate night) {
+    check("snapshot", SnapshotCommand.run(stages, common, day, Map.of(), Map.of()));
+    JobRunner.Outcome scored =
+        check("score", ScoreCommand.run(stages, common, DEMO_MODEL, day, day, Optional.empty()));
+    return String.format(
+        "  Backfill: %s, an observation day whose churn labels all landed by %s, scored too (%s);"
+            + " the nightly drift runs evaluate its window once it counts as labelled.",
+        day, night, scoredRows(scored));
+  }
+
+  /** {@code , performance of N labelled window(s)} when the drift run evaluated any. */
+  private static String labelledWindows(JobRunner.Outcome drift) {
+    Object windows = drift.result().metrics().getOrDefault("performance.windows", 0);
+    return ((Number) windows).intValue() == 0
+        ? ""
+        : ", performance of " + windows + " labelled window(s) recorded";
+  }
+
+  /** The AUC per version on the backfilled, labelled window, from {@code performance_metrics}. */
+  private static String performance(JobEnv env, LocalDate day) {
+    if (!env.lake().exists(SluiceTables.PERFORMANCE_METRICS)) {
+      return "  Performance: no labelled window was evaluated.";
+    }
+    List<String> parts = new ArrayList<>();
+    for (Row row :
+        env.lake()
+            .read(SluiceTables.PERFORMANCE_METRICS)
+            .where(
+                col("window_end")
+                    .equalTo(Date.valueOf(day))
+                    .and(col("granularity").equalTo("1d"))
+                    .and(col("metric").equalTo("auc_roc")))
+            .orderBy("model_version")
+            .select("model_version", "value", "label_count")
+            .collectAsList()) {
+      parts.add(
+          String.format(
+              "v%d auc_roc %.4f on %,d labelled rows",
+              row.getLong(0), row.getDouble(1), row.getLong(2)));
+    }
+    return String.format(
+        "  Performance once labels landed, window %s: %s (mostly in-sample: the demo's models"
+            + " trained on every label landed by the sample's end; ./sluice sql -f"
+            + " docs/sql/performance_once_labels_land.sql).",
+        day, String.join(", ", parts));
   }
 
   /** Rows scored per version and cohort, e.g. {@code v1.champion 13,771, v2.canary 1,492}. */
@@ -359,15 +419,8 @@ public final class DemoCommand implements Callable<Integer> {
   private static List<String> alertedColumns(JobEnv env, LocalDate day) {
     return env
         .lake()
-        .read(dev.sluice.table.SluiceTables.ALERTS)
-        .where(
-            org.apache
-                .spark
-                .sql
-                .functions
-                .col("window_end")
-                .equalTo(java.sql.Date.valueOf(day))
-                .and(org.apache.spark.sql.functions.col("column_name").isNotNull()))
+        .read(SluiceTables.ALERTS)
+        .where(col("window_end").equalTo(Date.valueOf(day)).and(col("column_name").isNotNull()))
         .select("column_name")
         .distinct()
         .orderBy("column_name")

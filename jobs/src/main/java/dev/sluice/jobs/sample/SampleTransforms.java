@@ -205,7 +205,7 @@ final class SampleTransforms {
     Column landDay = obs.plus(p.labelHorizonDays() + p.labelDelayDays());
     return customers
         .crossJoin(days.withColumnRenamed("id", "obs_day"))
-        .where(obs.gt(0).and(obs.mod(7).equalTo(0)))
+        .where(obs.gt(0).and(obs.mod(SampleConfig.OBSERVATION_EVERY_DAYS).equalTo(0)))
         .where(landDay.lt(p.days()))
         .where(col(APPEND_DAY).lt(obs))
         .where(col("_churn_day").isNull().or(col("_churn_day").gt(obs)))
