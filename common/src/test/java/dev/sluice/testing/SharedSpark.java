@@ -46,6 +46,12 @@ public final class SharedSpark {
                   "spark.sql.catalog.spark_catalog",
                   "org.apache.spark.sql.delta.catalog.DeltaCatalog")
               .config("spark.databricks.delta.snapshotPartitions", 2)
+              // Tiny data: re-planning each stage (AQE) and compiling a class per query plan
+              // (whole-stage code generation) cost more than they save (TestSqlCommand and
+              // TestFeaturesBuildJob: 136 s with both, 114 s without). Results do not depend on
+              // either; `./sluice` keeps Spark's defaults.
+              .config("spark.sql.adaptive.enabled", false)
+              .config("spark.sql.codegen.wholeStage", false)
               // VACUUM lists files with this many tasks (Spark's default: 10000).
               .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", 2)
               .config("spark.sql.warehouse.dir", warehouse.toUri().toString())

@@ -31,18 +31,30 @@ public final class ModelLake {
    * is the same table), so each test class starts from its own files without rebuilding them.
    */
   public static Path withTrainingSet(String name) {
-    Path root = TinyLake.newRoot(name);
+    return withTrainingSet(TinyLake.newRoot(name));
+  }
+
+  /** {@link #withTrainingSet(String)} at a given (new or empty) root. */
+  public static Path withTrainingSet(Path root) {
     copy(template(), root);
     return root;
+  }
+
+  /** The commands that built {@link #withTrainingSet}'s lake, in order. */
+  public static List<List<String>> templateCommands() {
+    return List.of(
+        List.of("sample-data"),
+        List.of("snapshot", "--date", DATE),
+        List.of("features", "build", "--from", TinyLake.START.plusDays(6).toString(), "--to", DATE),
+        List.of("training-set", "build", "--model", "churn", "--date", DATE));
   }
 
   private static synchronized Path template() {
     if (template == null) {
       Path root = TinyLake.newRoot("model-template");
-      run(root, "sample-data");
-      run(root, "snapshot", "--date", DATE);
-      run(root, "features", "build", "--from", TinyLake.START.plusDays(6).toString(), "--to", DATE);
-      run(root, "training-set", "build", "--model", "churn", "--date", DATE);
+      for (List<String> command : templateCommands()) {
+        run(root, command.toArray(String[]::new));
+      }
       template = root;
     }
     return template;
@@ -63,11 +75,22 @@ public final class ModelLake {
     }
   }
 
-  /** A lake of one's own with churn version 1 champion and version 2 challenger. */
+  /**
+   * Training without permutation importance (several holdout evaluations per feature), for tests
+   * about what happens to a model after training; TestModelCard and TestImportances check it.
+   */
+  public static final String NO_PERMUTATION = "-Dsluice.models.churn.explain.permutation-repeats=0";
+
+  /**
+   * A lake of one's own with churn version 1 champion and version 2 challenger, trained without
+   * permutation importance.
+   */
   public static Path trained(String name) {
     Path root = withTrainingSet(name);
     for (CliRun run :
-        List.of(train(root), train(root, "-Dsluice.models.churn.train.params.maxIter=10"))) {
+        List.of(
+            train(root, NO_PERMUTATION),
+            train(root, NO_PERMUTATION, "-Dsluice.models.churn.train.params.maxIter=10"))) {
       if (run.exitCode() != 0) {
         throw new AssertionError("sluice train failed: " + run);
       }

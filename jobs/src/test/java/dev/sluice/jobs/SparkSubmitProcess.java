@@ -105,7 +105,13 @@ public final class SparkSubmitProcess {
             "--conf",
             "spark.driver.host=127.0.0.1",
             "--conf",
-            "spark.sql.shuffle.partitions=2"));
+            "spark.sql.shuffle.partitions=2",
+            // As in the test JVM's session (SharedSpark): on tiny data these cost more than they
+            // save, and the results do not depend on them.
+            "--conf",
+            "spark.sql.adaptive.enabled=false",
+            "--conf",
+            "spark.sql.codegen.wholeStage=false"));
     for (String setting : conf) {
       command.addAll(List.of("--conf", setting));
     }

@@ -312,7 +312,10 @@ class TestScoringAndRelease extends SparkTestBase {
   @Test
   @Order(9)
   void aFailedWindowAbortsTheCanaryWithExitFive() {
-    assertThat(ModelLake.train(root, "-Dsluice.models.churn.train.params.maxIter=5").exitCode())
+    assertThat(
+            ModelLake.train(
+                    root, ModelLake.NO_PERMUTATION, "-Dsluice.models.churn.train.params.maxIter=5")
+                .exitCode())
         .isZero();
     assertThat(alias(ModelTags.CHALLENGER)).contains(3L);
     assertThat(sluice(List.of(), "score", "--model", "churn", "--date", DATE).exitCode()).isZero();
@@ -340,7 +343,10 @@ class TestScoringAndRelease extends SparkTestBase {
   @Test
   @Order(10)
   void promotingByHandStillNeedsASuccessfulCanary() {
-    assertThat(ModelLake.train(root, "-Dsluice.models.churn.train.params.maxIter=6").exitCode())
+    assertThat(
+            ModelLake.train(
+                    root, ModelLake.NO_PERMUTATION, "-Dsluice.models.churn.train.params.maxIter=6")
+                .exitCode())
         .isZero();
     CliRun run = sluice(List.of(), "promote", "--model", "churn", "--reason", "looks good");
     assertThat(run.exitCode()).isEqualTo(5);
@@ -391,6 +397,7 @@ class TestScoringAndRelease extends SparkTestBase {
     CliRun failed =
         ModelLake.train(
             root,
+            ModelLake.NO_PERMUTATION,
             "-Dsluice.models.churn.train.params.maxIter=4",
             "-Dsluice.models.churn.gate.minimums.auc_roc=0.99999");
     assertThat(failed.exitCode()).isEqualTo(5);
