@@ -8,6 +8,7 @@ package dev.sluice.jobs.sql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -18,12 +19,16 @@ public enum ResultFormat {
   JSON,
   CSV;
 
-  /** Renders rows already collected on the driver. */
-  public String render(StructType schema, List<Row> rows, List<String> jsonRows) {
+  /** Renders at most {@code maxRows} rows of a query's result, running the query once. */
+  public String render(Dataset<Row> result, int maxRows) {
+    Dataset<Row> limited = result.limit(maxRows);
     return switch (this) {
-      case TABLE -> table(schema, rows);
-      case JSON -> jsonRows.stream().map(r -> r + "\n").collect(Collectors.joining());
-      case CSV -> csv(schema, rows);
+      case TABLE -> table(result.schema(), limited.collectAsList());
+      case JSON ->
+          limited.toJSON().collectAsList().stream()
+              .map(r -> r + "\n")
+              .collect(Collectors.joining());
+      case CSV -> csv(result.schema(), limited.collectAsList());
     };
   }
 

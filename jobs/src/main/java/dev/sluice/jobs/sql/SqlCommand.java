@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -93,16 +92,7 @@ public final class SqlCommand implements Callable<Integer> {
       new LakeCatalog(new Lakehouse(spark, config.lake(), config.sources())).registerAll();
       String printed =
           new SqlScriptRunner(spark, parameters, file)
-              .run(
-                  statements,
-                  result -> {
-                    List<Row> rows = result.limit(maxRows).collectAsList();
-                    List<String> json =
-                        format == ResultFormat.JSON
-                            ? result.limit(maxRows).toJSON().collectAsList()
-                            : List.of();
-                    return format.render(result.schema(), rows, json);
-                  });
+              .run(statements, result -> format.render(result, maxRows));
       out.print(printed);
       out.flush();
       return 0;

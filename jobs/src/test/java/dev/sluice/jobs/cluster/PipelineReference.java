@@ -53,16 +53,19 @@ final class PipelineReference {
 
   private static List<List<String>> pipeline() {
     List<String> churn = List.of("--model", "churn", "--date", DATE);
-    List<List<String>> jobs = new ArrayList<>(ModelLake.templateCommands());
-    // The template's features build ran the quality gate itself: here it "already passed".
-    jobs.add(2, List.of("quality", "check", "--date", DATE));
-    jobs.add(join(List.of("train"), churn, ModelLake.permissiveGate()));
-    jobs.add(
+    // One shuffle per feature for permutation importance (3 by default): it still runs on the
+    // cluster, with a third of the holdout evaluations.
+    List<String> train =
         join(
             List.of("train"),
             churn,
             ModelLake.permissiveGate(),
-            List.of("-Dsluice.models.churn.train.params.maxIter=10")));
+            List.of("-Dsluice.models.churn.explain.permutation-repeats=1"));
+    List<List<String>> jobs = new ArrayList<>(ModelLake.templateCommands());
+    // The template's features build ran the quality gate itself: here it "already passed".
+    jobs.add(2, List.of("quality", "check", "--date", DATE));
+    jobs.add(train);
+    jobs.add(join(train, List.of("-Dsluice.models.churn.train.params.maxIter=10")));
     jobs.add(join(List.of("score"), churn, HALF_CANARY));
     jobs.add(
         join(

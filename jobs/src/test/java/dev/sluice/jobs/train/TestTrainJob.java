@@ -83,10 +83,14 @@ class TestTrainJob extends SparkTestBase {
     return mlflow;
   }
 
-  /** Gate settings every test run passes unless it overrides them. */
+  /**
+   * Gate settings every test run passes unless it overrides them; no permutation importance
+   * (TestModelCard and TestImportances check it).
+   */
   private static CliRun train(String... overrides) {
     List<String> args = new ArrayList<>(List.of("train", "--model", "churn", "--date", DATE));
     args.addAll(ModelLake.permissiveGate());
+    args.add(ModelLake.NO_PERMUTATION);
     args.addAll(List.of(overrides));
     return execute(args);
   }
