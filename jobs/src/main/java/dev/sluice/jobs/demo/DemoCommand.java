@@ -381,8 +381,9 @@ public final class DemoCommand implements Callable<Integer> {
         env.lake()
             .read(SluiceTables.PERFORMANCE_METRICS)
             .where(
-                col("window_end")
-                    .equalTo(Date.valueOf(day))
+                col("model_name")
+                    .equalTo(DEMO_MODEL)
+                    .and(col("window_end").equalTo(Date.valueOf(day)))
                     .and(col("granularity").equalTo("1d"))
                     .and(col("metric").equalTo("auc_roc")))
             .orderBy("model_version")
