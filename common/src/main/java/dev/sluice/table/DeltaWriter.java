@@ -161,21 +161,16 @@ public final class DeltaWriter {
 
   /**
    * The version of the commit this writer tagged; exact even when others commit meanwhile. The
-   * newest commit is nearly always ours, so one commit is read first.
+   * newest commit is nearly always ours; the log is read on the driver, newest first.
    */
   private static TableVersion committedVersion(Lakehouse lake, TableId table, String commitTag) {
-    Lakehouse.Commit newest = lake.history(table, 1).get(0);
-    if (commitTag.equals(newest.userMetadata())) {
-      return new TableVersion(table.name(), newest.version());
-    }
-    return lake.history(table, 50).stream()
-        .filter(c -> commitTag.equals(c.userMetadata()))
-        .findFirst()
-        .map(c -> new TableVersion(table.name(), c.version()))
-        .orElseThrow(
-            () ->
-                PipelineErrors.internal(
-                    "The commit tagged " + commitTag + " is missing from " + table + "'s log",
-                    null));
+    long version =
+        lake.versionTagged(table, commitTag, 50)
+            .orElseThrow(
+                () ->
+                    PipelineErrors.internal(
+                        "The commit tagged " + commitTag + " is missing from " + table + "'s log",
+                        null));
+    return new TableVersion(table.name(), version);
   }
 }

@@ -18,12 +18,19 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaHistoryManager;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.delta.util.FileNames;
+import scala.Option;
 
 /**
  * The tables under the lake root, addressed by {@link TableId}. All paths go through the Hadoop
@@ -120,11 +127,6 @@ public final class Lakehouse {
     return commits(DeltaTable.forPath(spark, location(table)).history());
   }
 
-  /** The newest {@code limit} commits of the table's log, newest first. */
-  public List<Commit> history(TableId table, int limit) {
-    return commits(DeltaTable.forPath(spark, location(table)).history(limit));
-  }
-
   private static List<Commit> commits(Dataset<Row> history) {
     return history
         .select("version", "timestamp", "operation", "userMetadata")
@@ -140,11 +142,39 @@ public final class Lakehouse {
         .toList();
   }
 
-  /** The newest version of a table. */
+  /**
+   * The newest version of a table, from its Delta log on the driver: {@code DeltaTable.history}
+   * would run a Spark job to read the same commit file.
+   */
   public TableVersion latest(TableId table) {
-    long version =
-        DeltaTable.forPath(spark, location(table)).history(1).select("version").first().getLong(0);
+    long version = deltaLog(table).update(false, Option.empty(), Option.empty()).version();
+    if (version < 0) {
+      throw new IllegalStateException(table + " is not a Delta table at " + location(table));
+    }
     return new TableVersion(table.name(), version);
+  }
+
+  /**
+   * The newest version among the table's latest {@code newest} commits whose commit info carries
+   * {@code userMetadata}, read on the driver commit file by commit file, newest first.
+   */
+  public OptionalLong versionTagged(TableId table, String userMetadata, int newest) {
+    DeltaLog log = deltaLog(table);
+    long latest = log.update(false, Option.empty(), Option.empty()).version();
+    Configuration conf = log.newDeltaHadoopConf();
+    for (long version = latest; version >= 0 && version > latest - newest; version--) {
+      Option<CommitInfo> info =
+          DeltaHistoryManager.getCommitInfoOpt(
+              log.store(), FileNames.unsafeDeltaFile(log.logPath(), version), conf);
+      if (info.isDefined() && info.get().userMetadata().contains(userMetadata)) {
+        return OptionalLong.of(version);
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  private DeltaLog deltaLog(TableId table) {
+    return DeltaLog.forTable(spark, location(table));
   }
 
   /** Lists the Delta tables directly under the root (folders holding a _delta_log). */

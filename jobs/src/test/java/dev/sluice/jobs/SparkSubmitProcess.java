@@ -111,7 +111,9 @@ public final class SparkSubmitProcess {
             "--conf",
             "spark.sql.adaptive.enabled=false",
             "--conf",
-            "spark.sql.codegen.wholeStage=false"));
+            "spark.sql.codegen.wholeStage=false",
+            "--conf",
+            "spark.sql.codegen.factoryMode=NO_CODEGEN"));
     for (String setting : conf) {
       command.addAll(List.of("--conf", setting));
     }

@@ -1,0 +1,81 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License. You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+package dev.sluice.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.config.LakeConfig;
+import dev.sluice.config.SourceConfig;
+import dev.sluice.testing.SparkTestBase;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The versions {@link Lakehouse} reads from a table's Delta log on the driver, checked against the
+ * log as Delta's own history reports it, and the versions {@link DeltaWriter} returns.
+ */
+class TestLakehouseVersions extends SparkTestBase {
+  private static final TableId TABLE = TableId.of("events");
+
+  @TempDir Path root;
+  private Lakehouse lake;
+
+  @BeforeEach
+  void lake() {
+    lake = new Lakehouse(spark, new LakeConfig(root.toUri(), "sluice"), List.<SourceConfig>of());
+  }
+
+  private Dataset<Row> rows(int from, int to) {
+    return spark.range(from, to).toDF("id");
+  }
+
+  @Test
+  void latestIsTheNewestVersionInDeltasHistory() {
+    DeltaWriter.append(lake, TABLE, rows(0, 3), "run-a");
+    DeltaWriter.append(lake, TABLE, rows(3, 5), "run-b");
+    DeltaWriter.replaceWhere(lake, TABLE, rows(0, 1), "id < 2", "run-c");
+
+    long newestInHistory = lake.history(TABLE).get(0).version();
+    assertThat(newestInHistory).isEqualTo(2);
+    assertThat(lake.latest(TABLE)).isEqualTo(new TableVersion("events", newestInHistory));
+  }
+
+  @Test
+  void eachWriteReturnsTheVersionOfItsOwnCommit() {
+    TableVersion first = DeltaWriter.append(lake, TABLE, rows(0, 3), "run-a");
+    TableVersion second = DeltaWriter.append(lake, TABLE, rows(3, 5), "run-b");
+
+    assertThat(first.version()).isEqualTo(0);
+    assertThat(second.version()).isEqualTo(1);
+    assertThat(lake.readAt(TABLE, first.version()).count()).isEqualTo(3);
+    assertThat(lake.readAt(TABLE, second.version()).count()).isEqualTo(5);
+  }
+
+  @Test
+  void aTaggedCommitIsFoundBehindNewerOnesAndOnlyWithinTheLookback() {
+    DeltaWriter.append(lake, TABLE, rows(0, 1), "mine");
+    DeltaWriter.append(lake, TABLE, rows(1, 2), "other-1");
+    DeltaWriter.append(lake, TABLE, rows(2, 3), "other-2");
+
+    assertThat(lake.versionTagged(TABLE, "mine", 3)).isEqualTo(OptionalLong.of(0));
+    assertThat(lake.versionTagged(TABLE, "other-2", 1)).isEqualTo(OptionalLong.of(2));
+    assertThat(lake.versionTagged(TABLE, "mine", 2)).isEmpty();
+    assertThat(lake.versionTagged(TABLE, "nobody", 50)).isEmpty();
+  }
+
+  @Test
+  void aFolderWithoutADeltaLogHasNoLatestVersion() {
+    assertThatThrownBy(() -> lake.latest(TableId.of("missing")))
+        .hasMessageContaining("missing is not a Delta table at");
+  }
+}
