@@ -37,6 +37,11 @@ public final class SparkSessions {
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", settings.shufflePartitions())
             .config("spark.ui.showConsoleProgress", false)
+            // Delta 3.3 stores a small table's file list in each commit's checksum file and, to
+            // verify that list, rebuilds the table's state with a Spark job after every commit.
+            // Without the list a commit costs no extra job, and reads build the file list from
+            // the log as they do for any larger table (sluice.spark.conf can turn it back on).
+            .config("spark.databricks.delta.allFilesInCrc.enabled", false)
             .config(
                 "spark.sql.warehouse.dir",
                 new org.apache.hadoop.fs.Path(

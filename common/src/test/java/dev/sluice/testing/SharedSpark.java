@@ -46,6 +46,8 @@ public final class SharedSpark {
                   "spark.sql.catalog.spark_catalog",
                   "org.apache.spark.sql.delta.catalog.DeltaCatalog")
               .config("spark.databricks.delta.snapshotPartitions", 2)
+              // As SparkSessions sets it for `./sluice`: no state reconstruction after each commit.
+              .config("spark.databricks.delta.allFilesInCrc.enabled", false)
               // Tiny data: re-planning each stage (AQE), compiling a class per query plan
               // (whole-stage code generation) and generating and compiling code for each
               // operator's expressions in every task cost more than they save (TestSqlCommand and

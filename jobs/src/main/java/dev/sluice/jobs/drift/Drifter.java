@@ -75,6 +75,17 @@ final class Drifter {
                   + " `sluice score --model %s --date %s`)",
               model, to));
     }
+    List<Window> windows = windows(from, to, spec.granularity());
+    Window before = previousWindow(windows.get(0));
+    // The previous window's stored profiles do not depend on anything below: read meanwhile.
+    CompletableFuture<List<WindowProfile>> stored =
+        CompletableFuture.supplyAsync(
+            () ->
+                env.stages()
+                    .stage(
+                        "previous",
+                        "the stored profiles of " + before.start() + ".." + before.end(),
+                        () -> stored(model, before)));
     Map<Long, List<ColumnProfile>> baselines = new TreeMap<>();
     Map<Long, ColumnProfile> labelBaselines = new TreeMap<>();
     env.stages()
@@ -108,18 +119,10 @@ final class Drifter {
 
     Instant at = Instant.now();
     String runId = env.run().runId();
-    List<Window> windows = windows(from, to, spec.granularity());
     List<Row> profileRows = new ArrayList<>();
     List<Row> driftRows = new ArrayList<>();
     List<DriftAlerts.Judged> judged = new ArrayList<>();
     Map<String, WindowProfile> previous = new LinkedHashMap<>();
-    Window before = previousWindow(windows.get(0));
-    env.stages()
-        .stage(
-            "previous",
-            "the stored profiles of " + before.start() + ".." + before.end(),
-            () -> stored(model, before))
-        .forEach(p -> previous.put(key(p), p));
     for (Window w : windows) {
       Dataset<Row> frame =
           inputs
@@ -133,6 +136,9 @@ final class Drifter {
                   "profile-" + w.end(),
                   String.format("profile %s..%s (one aggregation)", w.start(), w.end()),
                   () -> WindowProfiler.profile(frame, "model_version", baselines, slices));
+      if (w == windows.get(0)) {
+        Futures.join(stored).forEach(p -> previous.put(key(p), p));
+      }
       Map<String, WindowProfile> current = new LinkedHashMap<>();
       for (WindowProfile p : profiles) {
         current.put(key(p), p);
