@@ -147,7 +147,7 @@ public final class Lakehouse {
    * would run a Spark job to read the same commit file.
    */
   public TableVersion latest(TableId table) {
-    long version = deltaLog(table).update(false, Option.empty(), Option.empty()).version();
+    long version = newestVersion(deltaLog(table));
     if (version < 0) {
       throw new IllegalStateException(table + " is not a Delta table at " + location(table));
     }
@@ -160,7 +160,7 @@ public final class Lakehouse {
    */
   public OptionalLong versionTagged(TableId table, String userMetadata, int newest) {
     DeltaLog log = deltaLog(table);
-    long latest = log.update(false, Option.empty(), Option.empty()).version();
+    long latest = newestVersion(log);
     Configuration conf = log.newDeltaHadoopConf();
     for (long version = latest; version >= 0 && version > latest - newest; version--) {
       Option<CommitInfo> info =
@@ -175,6 +175,11 @@ public final class Lakehouse {
 
   private DeltaLog deltaLog(TableId table) {
     return DeltaLog.forTable(spark, location(table));
+  }
+
+  /** The version of the log's newest commit after listing it again; -1 without a log. */
+  private static long newestVersion(DeltaLog log) {
+    return log.update(false, Option.empty(), Option.empty()).version();
   }
 
   /** Lists the Delta tables directly under the root (folders holding a _delta_log). */

@@ -49,7 +49,8 @@ import org.apache.spark.sql.SparkSession;
  * decision) is expected, checked on its summary line. Runs are interleaved A B A B, median of
  * {@code rounds}. Each drift run's time is split by its stages (their progress lines: baselines,
  * the previous window's stored profiles, read beside the baselines and the profile, the profile
- * aggregation, the metrics commits, alerts) and the time outside the sequential ones (the job contract: config, run lock, catalog, {@code job_runs} and {@code
+ * aggregation, the metrics commits, alerts) and the time outside the sequential ones (the job
+ * contract: config, run lock, catalog, {@code job_runs} and {@code
  * lineage}); the Spark jobs of the profile stage and all others are timed apart.
  *
  * <p>Arguments ({@code key=value}): {@code conf} (the shipped profile), {@code rows} (served rows
