@@ -8,6 +8,7 @@ package dev.sluice.features;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.last;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -114,10 +115,11 @@ public final class PointInTimeJoin {
   /**
    * The same join for observations that all share one timestamp {@code asOf} (a scoring date), by a
    * cheaper plan with the same result: per source, the rows with {@code event_ts <= asOf} (and
-   * within the TTL) are reduced to each entity's winning row by one aggregation ({@code max_by}
-   * over the ranking of the rules above: event time, tiebreak columns, then orderable values, nulls
-   * lowest), which is then left-joined to the observations on the keys. No observation timestamp
-   * column is needed; the output is the observation columns followed by each source's features.
+   * within the TTL) are reduced to each entity's winning row by one aggregation over the ranking of
+   * the rules above (event time, tiebreak columns, then orderable values, nulls lowest): the {@code
+   * max} of that struct, or {@code max_by} of the values over it when a value is map-typed. The
+   * winners are then left-joined to the observations on the keys. No observation timestamp column
+   * is needed; the output is the observation columns followed by each source's features.
    */
   public static Dataset<Row> joinAsOf(
       Dataset<Row> observations, Instant asOf, List<FeatureSource> sources) {
@@ -142,25 +144,31 @@ public final class PointInTimeJoin {
     }
     StructType schema = source.table().schema();
     List<Column> rank = new ArrayList<>();
-    rank.add(eventTs);
-    source.tiebreakColumns().forEach(c -> rank.add(column(c)));
+    rank.add(eventTs.as(EVENT_TS_FIELD));
+    for (int i = 0; i < source.tiebreakColumns().size(); i++) {
+      rank.add(column(source.tiebreakColumns().get(i)).as(TIEBREAK_FIELD_PREFIX + i));
+    }
     List<Column> values = new ArrayList<>();
+    boolean allOrderable = true;
     for (int j = 0; j < source.columns().size(); j++) {
       String name = source.columns().get(j).column();
       values.add(column(name).as(VALUE_FIELD_PREFIX + j));
       if (isOrderable(schema.apply(name).dataType())) {
-        rank.add(column(name));
+        rank.add(column(name).as("r" + j));
+      } else {
+        allOrderable = false;
       }
     }
+    // When every value is orderable the ranking struct ends with the values themselves, in order,
+    // so the winner is simply its greatest struct: one struct per row instead of two.
+    Column winner =
+        allOrderable
+            ? max(struct(rank.toArray(Column[]::new)))
+            : max_by(struct(values.toArray(Column[]::new)), struct(rank.toArray(Column[]::new)));
+    String valuePrefix = allOrderable ? "r" : VALUE_FIELD_PREFIX;
     List<Column> keys = keys(source.keyColumns());
     Dataset<Row> winners =
-        source
-            .table()
-            .where(candidate)
-            .groupBy(keys.toArray(Column[]::new))
-            .agg(
-                max_by(struct(values.toArray(Column[]::new)), struct(rank.toArray(Column[]::new)))
-                    .as(LATEST));
+        source.table().where(candidate).groupBy(keys.toArray(Column[]::new)).agg(winner.as(LATEST));
     Column on = lit(true);
     for (int i = 0; i < source.keyColumns().size(); i++) {
       on =
@@ -174,8 +182,7 @@ public final class PointInTimeJoin {
       output.add(observations.col(c));
     }
     for (int j = 0; j < source.columns().size(); j++) {
-      output.add(
-          winners.col(LATEST + "." + VALUE_FIELD_PREFIX + j).as(source.columns().get(j).output()));
+      output.add(winners.col(LATEST + "." + valuePrefix + j).as(source.columns().get(j).output()));
     }
     return observations.join(winners, on, "left").select(output.toArray(Column[]::new));
   }

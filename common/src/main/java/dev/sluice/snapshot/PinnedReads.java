@@ -20,7 +20,7 @@ public final class PinnedReads {
 
   /** Versions still in the table's Delta log, newest first. */
   public static List<Long> versions(Lakehouse lake, TableId table) {
-    return lake.history(table).stream().map(Lakehouse.Commit::version).toList();
+    return lake.versions(table);
   }
 
   /** Reads {@code table} at {@code version}; exit 4 when the log no longer holds the version. */

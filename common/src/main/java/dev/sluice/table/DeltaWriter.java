@@ -26,6 +26,7 @@ public final class DeltaWriter {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaWriter.class);
   private static final int MAX_ATTEMPTS = 5;
   private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
 
   private DeltaWriter() {}
 
@@ -60,6 +61,24 @@ public final class DeltaWriter {
       String condition,
       List<String> partitionColumns,
       String commitTag) {
+    return replaceWhere(lake, table, rows, condition, partitionColumns, List.of(), commitTag);
+  }
+
+  /**
+   * {@link #replaceWhere(Lakehouse, TableId, Dataset, String, List, String)} that, when this write
+   * creates the table, also limits Delta's per-file statistics (min, max, null count: what data
+   * skipping reads) to {@code statsColumns}, the columns queries filter on, rather than the first
+   * 32 columns. A wide table of values no query filters on then costs no statistics per row and
+   * column; an existing table keeps its setting ({@code delta.dataSkippingStatsColumns}).
+   */
+  public static TableVersion replaceWhere(
+      Lakehouse lake,
+      TableId table,
+      Dataset<Row> rows,
+      String condition,
+      List<String> partitionColumns,
+      List<String> statsColumns,
+      String commitTag) {
     boolean create = !partitionColumns.isEmpty() && !lake.exists(table);
     return commit(
         lake,
@@ -70,6 +89,9 @@ public final class DeltaWriter {
               save(rows, SaveMode.Overwrite, commitTag).option("replaceWhere", condition);
           if (create) {
             writer = writer.partitionBy(partitionColumns.toArray(String[]::new));
+            if (!statsColumns.isEmpty()) {
+              writer = writer.option(STATS_COLUMNS, String.join(",", statsColumns));
+            }
           }
           writer.save(lake.location(table));
         });

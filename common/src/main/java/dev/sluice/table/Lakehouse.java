@@ -155,6 +155,28 @@ public final class Lakehouse {
   }
 
   /**
+   * The versions whose commit files are still in the table's Delta log, newest first, listed on the
+   * driver (what {@link #history} lists, without its Spark job); empty without a log.
+   */
+  public List<Long> versions(TableId table) {
+    Path logPath = deltaLog(table).logPath();
+    try {
+      FileSystem fs = fileSystem(logPath);
+      if (!fs.exists(logPath)) {
+        return List.of();
+      }
+      return Arrays.stream(fs.listStatus(logPath))
+          .map(status -> status.getPath())
+          .filter(FileNames::isDeltaFile)
+          .map(FileNames::deltaVersion)
+          .sorted(Comparator.reverseOrder())
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the Delta log at " + logPath, e);
+    }
+  }
+
+  /**
    * The newest version among the table's latest {@code newest} commits whose commit info carries
    * {@code userMetadata}, read on the driver commit file by commit file, newest first.
    */

@@ -246,6 +246,19 @@ class TestPointInTimeJoin extends SparkTestBase {
             BruteForcePointInTime.join(
                 observations, OBS_TS, List.of(customerReference(customers, null))));
     assertThat(backward).as("the input order does not matter").isEqualTo(sorted(forward));
+
+    List<Row> atOneTime =
+        List.of(observation(1, 1L, 0, T0.plus(HOUR)), observation(2, 2L, 0, T0.plus(HOUR)));
+    Dataset<Row> asOf =
+        PointInTimeJoin.joinAsOf(
+            frame(atOneTime, OBSERVATIONS, 2),
+            T0.plus(HOUR),
+            List.of(customerSource(frame(customers, CUSTOMER_FEATURES, 2), null)));
+    assertThat(values(asOf))
+        .as("the single-timestamp plan breaks the ties the same way")
+        .containsExactlyInAnyOrderElementsOf(
+            List.of(
+                expectedRow(atOneTime.get(0), 2.0, "b"), expectedRow(atOneTime.get(1), 4.0, "d")));
   }
 
   @Test

@@ -48,6 +48,10 @@ class TestLakehouseVersions extends SparkTestBase {
     long newestInHistory = lake.history(TABLE).get(0).version();
     assertThat(newestInHistory).isEqualTo(2);
     assertThat(lake.latest(TABLE)).isEqualTo(new TableVersion("events", newestInHistory));
+    assertThat(lake.versions(TABLE))
+        .as("the commit files listed on the driver are the commits of Delta's history")
+        .containsExactly(2L, 1L, 0L)
+        .isEqualTo(lake.history(TABLE).stream().map(Lakehouse.Commit::version).toList());
   }
 
   @Test
@@ -75,6 +79,7 @@ class TestLakehouseVersions extends SparkTestBase {
 
   @Test
   void aFolderWithoutADeltaLogHasNoLatestVersion() {
+    assertThat(lake.versions(TableId.of("missing"))).isEmpty();
     assertThatThrownBy(() -> lake.latest(TableId.of("missing")))
         .hasMessageContaining("missing is not a Delta table at");
   }

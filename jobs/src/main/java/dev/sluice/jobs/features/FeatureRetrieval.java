@@ -34,18 +34,28 @@ import org.apache.spark.sql.Row;
 /**
  * Feature values as of a timestamp, for training sets and for scoring alike: each named {@code
  * group.feature} is read from its group's feature table at the version current when the job starts
- * (refused when built under another definition hash), and attached to observation rows with {@link
- * PointInTimeJoin} within the group's TTL. The output columns are {@code group__feature}.
+ * and attached to observation rows with {@link PointInTimeJoin} within the group's TTL. The output
+ * columns are {@code group__feature}. A table built under another definition hash than its group's
+ * current one is refused by {@link #checkDefinitions()}, which callers run before they write
+ * anything derived from the join.
  *
  * @param featureTables the tables read, as {@code table@version}
  * @param definitionHashes the definition hash of each group read
+ * @param date the logical date, for the messages naming the command that rebuilds a table
  */
 public record FeatureRetrieval(
-    List<GroupRead> groups, List<String> featureTables, Map<String, String> definitionHashes) {
+    List<GroupRead> groups,
+    List<String> featureTables,
+    Map<String, String> definitionHashes,
+    LocalDate date) {
 
   /** One feature group's table, read at its version, and the features taken from it. */
   public record GroupRead(
-      FeatureGroup group, Dataset<Row> rows, List<String> features, String entity) {
+      FeatureGroup group,
+      TableVersion version,
+      Dataset<Row> rows,
+      List<String> features,
+      String entity) {
     FeatureSource source(Dataset<Row> rows) {
       return FeatureSource.of(
               group.name(), rows, group.entityKeys(), FeatureTransforms.EVENT_TS, features)
@@ -57,7 +67,8 @@ public record FeatureRetrieval(
 
   /**
    * The sources of {@code features} for observations keyed by {@code entity}; records each table
-   * version read in {@code result}.
+   * version read in {@code result}. The definitions are not checked yet: see {@link
+   * #checkDefinitions()}.
    *
    * @param date the logical date, for the messages naming the command that rebuilds a table
    */
@@ -95,9 +106,29 @@ public record FeatureRetrieval(
       }
       TableVersion version = lake.latest(table);
       Dataset<Row> rows = lake.readAt(table, version.version());
+      result.input(version);
+      featureTables.add(version.toString());
+      hashes.put(group.name(), group.groupHash());
+      reads.add(new GroupRead(group, version, rows, List.copyOf(e.getValue()), entity));
+    }
+    return new FeatureRetrieval(
+        List.copyOf(reads),
+        List.copyOf(featureTables),
+        java.util.Collections.unmodifiableMap(hashes),
+        date);
+  }
+
+  /**
+   * Refuses (exit 4, upstream missing) a feature table holding rows built under another definition
+   * hash than its group's current one: its values were computed by a definition that changed since.
+   * One query per table; Delta skips every file whose statistics show only the current hash.
+   */
+  public void checkDefinitions() {
+    for (GroupRead g : groups) {
       List<String> stale =
-          rows
-              .where(col(FeatureTransforms.DEFINITION_HASH).notEqual(lit(group.groupHash())))
+          g
+              .rows()
+              .where(col(FeatureTransforms.DEFINITION_HASH).notEqual(lit(g.group().groupHash())))
               .select(FeatureTransforms.DEFINITION_HASH)
               .distinct()
               .collectAsList()
@@ -107,19 +138,11 @@ public record FeatureRetrieval(
       if (!stale.isEmpty()) {
         throw PipelineErrors.upstreamMissing(
             String.format(
-                "%s@%s holds rows built under definition hash %s, but %s is now defined as %s"
+                "%s holds rows built under definition hash %s, but %s is now defined as %s"
                     + " (rebuild it: `sluice features build --from <first day> --to %s`)",
-                table, version.version(), stale, group.name(), group.groupHash(), date));
+                g.version(), stale, g.group().name(), g.group().groupHash(), date));
       }
-      result.input(version);
-      featureTables.add(version.toString());
-      hashes.put(group.name(), group.groupHash());
-      reads.add(new GroupRead(group, rows, List.copyOf(e.getValue()), entity));
     }
-    return new FeatureRetrieval(
-        List.copyOf(reads),
-        List.copyOf(featureTables),
-        java.util.Collections.unmodifiableMap(hashes));
   }
 
   /** The observations with the feature values valid at their {@code timestamp} column. */

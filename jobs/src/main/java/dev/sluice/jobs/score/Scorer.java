@@ -133,11 +133,25 @@ final class Scorer {
       if (spec.partitions() > 0) {
         inputs = inputs.repartition(spec.partitions());
       }
-      inputs = inputs.persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> cached = inputs.persist(StorageLevel.MEMORY_AND_DISK());
+      // The definition check (small queries, mostly planning and waiting) runs beside the
+      // retrieval; it is awaited before anything is written.
+      CompletableFuture<Void> definitions = CompletableFuture.runAsync(retrieval::checkDefinitions);
       try {
-        write(spec, entity, List.copyOf(columns), inputs, champion, challenger, from, to, result);
+        write(
+            spec,
+            entity,
+            List.copyOf(columns),
+            cached,
+            definitions,
+            champion,
+            challenger,
+            from,
+            to,
+            result);
       } finally {
-        inputs.unpersist();
+        definitions.handle((done, error) -> null).join(); // nothing runs on after the job
+        cached.unpersist();
       }
     } finally {
       try {
@@ -223,6 +237,7 @@ final class Scorer {
       String entity,
       List<String> featureColumns,
       Dataset<Row> inputs,
+      CompletableFuture<Void> definitions,
       Loaded champion,
       Optional<Loaded> challenger,
       LocalDate from,
@@ -258,6 +273,7 @@ final class Scorer {
                 "retrieve",
                 String.format("feature values as of %s..%s and cohorts", from, to),
                 () -> cohortSizes(inputs));
+    Futures.join(definitions);
     String description =
         String.format(
             "predictions and scoring inputs of %s..%s: champion v%d%s (%s)",
@@ -267,6 +283,9 @@ final class Scorer {
             challenger.map(c -> " and challenger v" + c.version().version()).orElse(""),
             spec.mode().name().toLowerCase(Locale.ROOT));
     List<String> partitions = List.of(MODEL_NAME, SCORE_DATE);
+    // Queries select by model and date (the partitions), then by version, cohort or entity; Delta
+    // keeps no statistics for booleans such as served.
+    List<String> statsColumns = List.of(entity, MODEL_VERSION, COHORT);
     String tag = env.run().commitTag();
     result.output(
         env.stages()
@@ -280,6 +299,7 @@ final class Scorer {
                         allPredictions,
                         where,
                         partitions,
+                        statsColumns,
                         tag)));
     result.output(
         env.stages()
@@ -293,6 +313,7 @@ final class Scorer {
                         allInputs,
                         where,
                         partitions,
+                        statsColumns,
                         tag)));
     env.catalog().register(SluiceTables.PREDICTIONS);
     env.catalog().register(SluiceTables.SCORING_INPUTS);

@@ -112,6 +112,7 @@ final class TrainingSetBuilder {
 
     FeatureRetrieval retrieval =
         FeatureRetrieval.of(env, spec.features(), spec.entity(), date, result);
+    retrieval.checkDefinitions();
     List<String> featureTables = retrieval.featureTables();
     Map<String, String> hashes = new LinkedHashMap<>(retrieval.definitionHashes());
     Dataset<Row> joined =

@@ -189,18 +189,10 @@ class TestScoringAndRelease extends SparkTestBase {
   @Order(4)
   void rescoringADateReplacesItsRows() {
     long before = table("predictions").count();
-    long version =
-        DeltaTable.forPath(spark, root.resolve("predictions").toString())
-            .history(1)
-            .first()
-            .getLong(0);
+    long version = predictionsVersion();
     ModelLake.run(root, "score", "--model", "churn", "--date", DATE);
     assertThat(table("predictions").count()).isEqualTo(before);
-    long after =
-        DeltaTable.forPath(spark, root.resolve("predictions").toString())
-            .history(1)
-            .first()
-            .getLong(0);
+    long after = predictionsVersion();
     assertThat(after).isEqualTo(version + 1);
   }
 
@@ -264,6 +256,33 @@ class TestScoringAndRelease extends SparkTestBase {
     assertThat(run.stderr())
         .contains("sluice.models.churn.score.population.entity")
         .contains("client_id");
+  }
+
+  @Test
+  @Order(7)
+  void aFeatureTableBuiltUnderAnOlderDefinitionIsRefusedBeforeAnythingIsWritten() {
+    long before = predictionsVersion();
+    CliRun run =
+        sluice(
+            List.of("-Dsluice.features.groups.customer_activity.features.events_7d.window=6d"),
+            "score",
+            "--model",
+            "churn",
+            "--date",
+            DATE);
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(4);
+    assertThat(run.stderr())
+        .contains("features_customer_activity@")
+        .contains("customer_activity is now defined as")
+        .contains("sluice features build --from <first day> --to " + DATE);
+    assertThat(predictionsVersion()).as("no predictions were committed").isEqualTo(before);
+  }
+
+  private static long predictionsVersion() {
+    return DeltaTable.forPath(spark, root.resolve("predictions").toString())
+        .history(1)
+        .first()
+        .getLong(0);
   }
 
   @Test
