@@ -90,6 +90,7 @@ public final class PointInTimeJoin {
   private static final String EVENT_TS_FIELD = "event_ts";
   private static final String VALUE_FIELD_PREFIX = "v";
   private static final String TIEBREAK_FIELD_PREFIX = "t";
+  private static final String RANK_VALUE_FIELD_PREFIX = "r";
 
   private PointInTimeJoin() {}
 
@@ -154,7 +155,7 @@ public final class PointInTimeJoin {
       String name = source.columns().get(j).column();
       values.add(column(name).as(VALUE_FIELD_PREFIX + j));
       if (isOrderable(schema.apply(name).dataType())) {
-        rank.add(column(name).as("r" + j));
+        rank.add(column(name).as(RANK_VALUE_FIELD_PREFIX + j));
       } else {
         allOrderable = false;
       }
@@ -165,7 +166,7 @@ public final class PointInTimeJoin {
         allOrderable
             ? max(struct(rank.toArray(Column[]::new)))
             : max_by(struct(values.toArray(Column[]::new)), struct(rank.toArray(Column[]::new)));
-    String valuePrefix = allOrderable ? "r" : VALUE_FIELD_PREFIX;
+    String valuePrefix = allOrderable ? RANK_VALUE_FIELD_PREFIX : VALUE_FIELD_PREFIX;
     List<Column> keys = keys(source.keyColumns());
     Dataset<Row> winners =
         source.table().where(candidate).groupBy(keys.toArray(Column[]::new)).agg(winner.as(LATEST));

@@ -39,15 +39,10 @@ import org.apache.spark.sql.Row;
  * current one is refused by {@link #checkDefinitions()}, which callers run before they write
  * anything derived from the join.
  *
- * @param featureTables the tables read, as {@code table@version}
- * @param definitionHashes the definition hash of each group read
+ * @param groups each group's table, read at its version
  * @param date the logical date, for the messages naming the command that rebuilds a table
  */
-public record FeatureRetrieval(
-    List<GroupRead> groups,
-    List<String> featureTables,
-    Map<String, String> definitionHashes,
-    LocalDate date) {
+public record FeatureRetrieval(List<GroupRead> groups, LocalDate date) {
 
   /** One feature group's table, read at its version, and the features taken from it. */
   public record GroupRead(
@@ -89,8 +84,6 @@ public record FeatureRetrieval(
       byGroup.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(parts[1]);
     }
     List<GroupRead> reads = new ArrayList<>();
-    List<String> featureTables = new ArrayList<>();
-    Map<String, String> hashes = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> e : byGroup.entrySet()) {
       FeatureGroup group = groups.get(e.getKey());
       TableId table = TableId.of(group.tableName());
@@ -107,15 +100,21 @@ public record FeatureRetrieval(
       TableVersion version = lake.latest(table);
       Dataset<Row> rows = lake.readAt(table, version.version());
       result.input(version);
-      featureTables.add(version.toString());
-      hashes.put(group.name(), group.groupHash());
       reads.add(new GroupRead(group, version, rows, List.copyOf(e.getValue()), entity));
     }
-    return new FeatureRetrieval(
-        List.copyOf(reads),
-        List.copyOf(featureTables),
-        java.util.Collections.unmodifiableMap(hashes),
-        date);
+    return new FeatureRetrieval(List.copyOf(reads), date);
+  }
+
+  /** The tables read, as {@code table@version}. */
+  public List<String> featureTables() {
+    return groups.stream().map(g -> g.version().toString()).toList();
+  }
+
+  /** The definition hash of each group read, in the order read. */
+  public Map<String, String> definitionHashes() {
+    Map<String, String> hashes = new LinkedHashMap<>();
+    groups.forEach(g -> hashes.put(g.group().name(), g.group().groupHash()));
+    return java.util.Collections.unmodifiableMap(hashes);
   }
 
   /**

@@ -138,12 +138,21 @@ final class Scorer {
       // retrieval; it is awaited before anything is written.
       CompletableFuture<Void> definitions = CompletableFuture.runAsync(retrieval::checkDefinitions);
       try {
+        // One job computes the cached inputs (the point-in-time retrieval) and counts the
+        // cohorts; then both tables are written from the cache, one commit each.
+        Map<String, Long> cohorts =
+            env.stages()
+                .stage(
+                    "retrieve",
+                    String.format("feature values as of %s..%s and cohorts", from, to),
+                    () -> cohortSizes(cached));
+        Futures.join(definitions);
         write(
             spec,
             entity,
             List.copyOf(columns),
             cached,
-            definitions,
+            cohorts,
             champion,
             challenger,
             from,
@@ -237,7 +246,7 @@ final class Scorer {
       String entity,
       List<String> featureColumns,
       Dataset<Row> inputs,
-      CompletableFuture<Void> definitions,
+      Map<String, Long> cohorts,
       Loaded champion,
       Optional<Loaded> challenger,
       LocalDate from,
@@ -265,15 +274,6 @@ final class Scorer {
             MODEL_NAME, spec.model(), SCORE_DATE, from, SCORE_DATE, to);
     Dataset<Row> allPredictions = predictions.stream().reduce(Dataset::unionByName).orElseThrow();
     Dataset<Row> allInputs = modelInputs.stream().reduce(Dataset::unionByName).orElseThrow();
-    // One job computes the cached inputs (the point-in-time retrieval) and counts the cohorts;
-    // then both tables are written from the cache, one commit each.
-    Map<String, Long> cohorts =
-        env.stages()
-            .stage(
-                "retrieve",
-                String.format("feature values as of %s..%s and cohorts", from, to),
-                () -> cohortSizes(inputs));
-    Futures.join(definitions);
     String description =
         String.format(
             "predictions and scoring inputs of %s..%s: champion v%d%s (%s)",
