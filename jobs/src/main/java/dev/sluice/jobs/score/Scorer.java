@@ -82,8 +82,11 @@ final class Scorer {
     this.env = env;
   }
 
-  /** A registered version with its verified, loaded model. */
-  record Loaded(ModelVersion version, ModelArtifact artifact, PipelineModel model) {}
+  /** A registered version with its artifact, downloaded and verified against its digest. */
+  record Fetched(ModelVersion version, ModelArtifact artifact) {}
+
+  /** A fetched version's loaded model. */
+  record Loaded(ModelVersion version, PipelineModel model) {}
 
   void score(
       ScoreSpec spec,
@@ -94,24 +97,24 @@ final class Scorer {
       JobResult result) {
     ModelRegistry registry = env.registry();
     Path work = LocalFiles.tempDirectory("sluice-score-");
+    // The registry lookup, artifact download and digest check run on a second driver thread while
+    // this one reads the pins and the population; that thread then loads the models while this one
+    // retrieves the features (loading a PipelineModel is a series of small Spark jobs, and nothing
+    // before the writes needs the model, only its input columns).
+    CompletableFuture<List<Fetched>> fetching =
+        CompletableFuture.supplyAsync(() -> fetch(spec, registry, work, to));
+    CompletableFuture<List<Loaded>> loading =
+        fetching.thenApply(
+            fetched ->
+                fetched.stream()
+                    .map(f -> new Loaded(f.version(), f.artifact().load(env.spark())))
+                    .toList());
     try {
-      // The registry, artifact download, digest check and model load run while this thread reads
-      // the pins and the population: independent work, mostly waiting on the driver.
-      CompletableFuture<List<Loaded>> loading =
-          CompletableFuture.supplyAsync(() -> models(spec, registry, work, to));
-      Dataset<Row> population;
-      try {
-        population = population(spec, entity, from, to, pins.get(), result);
-      } catch (RuntimeException e) {
-        loading.handle((models, error) -> null).join(); // done with the scratch directory
-        throw e;
-      }
-      List<Loaded> models = Futures.join(loading);
-      models.forEach(m -> result.modelInput(m.version().name(), m.version().version()));
-      Loaded champion = models.get(0);
-      Optional<Loaded> challenger = models.stream().skip(1).findFirst();
-      Set<String> columns = new LinkedHashSet<>(champion.artifact().inputColumns());
-      challenger.ifPresent(c -> columns.addAll(c.artifact().inputColumns()));
+      Dataset<Row> population = population(spec, entity, from, to, pins.get(), result);
+      List<Fetched> fetched = Futures.join(fetching);
+      fetched.forEach(m -> result.modelInput(m.version().name(), m.version().version()));
+      Set<String> columns = new LinkedHashSet<>();
+      fetched.forEach(m -> columns.addAll(m.artifact().inputColumns()));
       List<String> features = columns.stream().map(c -> c.replaceFirst("__", ".")).toList();
 
       FeatureRetrieval retrieval = FeatureRetrieval.of(env, features, entity, to, result);
@@ -147,14 +150,15 @@ final class Scorer {
                     String.format("feature values as of %s..%s and cohorts", from, to),
                     () -> cohortSizes(cached));
         Futures.join(definitions);
+        List<Loaded> models = Futures.join(loading);
         write(
             spec,
             entity,
             List.copyOf(columns),
             cached,
             cohorts,
-            champion,
-            challenger,
+            models.get(0),
+            models.stream().skip(1).findFirst(),
             from,
             to,
             result);
@@ -163,6 +167,7 @@ final class Scorer {
         cached.unpersist();
       }
     } finally {
+      loading.handle((models, error) -> null).join(); // done with the scratch directory
       try {
         LocalFiles.deleteRecursively(work);
       } catch (IOException e) {
@@ -171,8 +176,8 @@ final class Scorer {
     }
   }
 
-  /** The champion, then the challenger when there is one: each verified and loaded. */
-  private List<Loaded> models(ScoreSpec spec, ModelRegistry registry, Path work, LocalDate to) {
+  /** The champion, then the challenger when there is one: each downloaded and verified. */
+  private List<Fetched> fetch(ScoreSpec spec, ModelRegistry registry, Path work, LocalDate to) {
     ModelVersion champion =
         registry
             .versionByAlias(spec.model(), ModelTags.CHAMPION)
@@ -183,15 +188,15 @@ final class Scorer {
                             "Model %s has no champion in the registry at %s (run `sluice"
                                 + " train --model %s --date %s`)",
                             spec.model(), registry.location(), spec.model(), to)));
-    List<Loaded> models = new ArrayList<>();
-    models.add(load(champion, work));
+    List<Fetched> models = new ArrayList<>();
+    models.add(fetch(champion, work));
     registry
         .versionByAlias(spec.model(), ModelTags.CHALLENGER)
-        .ifPresent(v -> models.add(load(v, work)));
+        .ifPresent(v -> models.add(fetch(v, work)));
     return models;
   }
 
-  private Loaded load(ModelVersion version, Path work) {
+  private Fetched fetch(ModelVersion version, Path work) {
     if (!version.tags().containsKey(ModelTags.VALIDATED_DIGEST)) {
       throw PipelineErrors.policyRefused(
           String.format("Scoring with %s version %d", version.name(), version.version()),
@@ -199,8 +204,7 @@ final class Scorer {
               + ModelTags.VALIDATED_DIGEST
               + " tag); only validated versions hold champion or challenger");
     }
-    ModelArtifact artifact = RegisteredArtifacts.fetch(env.registry(), version, work);
-    return new Loaded(version, artifact, artifact.load(env.spark()));
+    return new Fetched(version, RegisteredArtifacts.fetch(env.registry(), version, work));
   }
 
   /** Entities to score per date, with the date and the as-of timestamp of their features. */
