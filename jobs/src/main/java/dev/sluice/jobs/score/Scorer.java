@@ -98,13 +98,13 @@ final class Scorer {
     ModelRegistry registry = env.registry();
     Path work = LocalFiles.tempDirectory("sluice-score-");
     // The registry lookup, artifact download and digest check run on a second driver thread while
-    // this one reads the pins and the population; that thread then loads the models while this one
-    // retrieves the features (loading a PipelineModel is a series of small Spark jobs, and nothing
-    // before the writes needs the model, only its input columns).
+    // this one reads the pins and the population; the models are then loaded off this thread
+    // (always: thenApplyAsync) while it retrieves the features. Loading a PipelineModel is a series
+    // of small Spark jobs, and nothing before the writes needs the model, only its input columns.
     CompletableFuture<List<Fetched>> fetching =
         CompletableFuture.supplyAsync(() -> fetch(spec, registry, work, to));
     CompletableFuture<List<Loaded>> loading =
-        fetching.thenApply(
+        fetching.thenApplyAsync(
             fetched ->
                 fetched.stream()
                     .map(f -> new Loaded(f.version(), f.artifact().load(env.spark())))
