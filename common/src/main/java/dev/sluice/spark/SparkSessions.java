@@ -14,6 +14,9 @@ import org.apache.spark.sql.SparkSession;
 
 /** Creates (or joins) the one SparkSession of a Sluice process, with Delta and UTC set up. */
 public final class SparkSessions {
+  /** Generated classes Spark keeps compiled for reuse (its default is 100). */
+  static final int CODEGEN_CACHE_ENTRIES = 1000;
+
   private SparkSessions() {}
 
   /**
@@ -37,6 +40,11 @@ public final class SparkSessions {
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", settings.shufflePartitions())
             .config("spark.ui.showConsoleProgress", false)
+            // Spark keeps 100 of the classes it generated and compiled by default, fewer than one
+            // `sluice score` compiles (about 160): a driver that runs jobs again (the demo, a
+            // notebook) compiled nearly all of them anew each run, and the JIT warmed each new
+            // class up again. A single run in a fresh JVM compiles as many either way.
+            .config("spark.sql.codegen.cache.maxEntries", CODEGEN_CACHE_ENTRIES)
             // Delta 3.3 stores a small table's file list in each commit's checksum file and, to
             // verify that list, rebuilds the table's state with a Spark job after every commit.
             // Without the list a commit costs no extra job, and reads build the file list from

@@ -195,6 +195,18 @@ public final class Lakehouse {
     return OptionalLong.empty();
   }
 
+  /**
+   * Builds the table's current Delta state (its log replayed into the list of files, which Delta
+   * caches with the snapshot) ahead of a write in this driver, so the write's file filtering and
+   * conflict checks find it ready instead of replaying the log first; nothing when the table does
+   * not exist yet. A job calls this on a second thread while it computes what it will write.
+   */
+  public void loadState(TableId table) {
+    if (exists(table)) {
+      deltaLog(table).update(false, Option.empty(), Option.empty()).numOfFiles();
+    }
+  }
+
   private DeltaLog deltaLog(TableId table) {
     return DeltaLog.forTable(spark, location(table));
   }

@@ -237,14 +237,7 @@ class TestWindowProfiler extends SparkTestBase {
             }
           }
         };
-    spark.sparkContext().listenerBus().waitUntilEmpty();
-    spark.sparkContext().addSparkListener(listener);
-    try {
-      action.run();
-    } finally {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      spark.sparkContext().removeSparkListener(listener);
-    }
+    listening(listener, action);
     return new int[] {jobs.get(), queries.get()};
   }
 

@@ -330,16 +330,16 @@ class TestBaselineProfile extends SparkTestBase {
             }
           }
         };
-    spark.sparkContext().addSparkListener(listener);
-    try {
-      spark.sparkContext().setJobGroup(group, group, false);
-      body.run();
-      spark.sparkContext().clearJobGroup();
-      // Listener events are delivered asynchronously.
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-    } finally {
-      spark.sparkContext().removeSparkListener(listener);
-    }
+    listening(
+        listener,
+        () -> {
+          spark.sparkContext().setJobGroup(group, group, false);
+          try {
+            body.run();
+          } finally {
+            spark.sparkContext().clearJobGroup();
+          }
+        });
     return jobs.get();
   }
 

@@ -14,8 +14,13 @@ import dev.sluice.testing.SparkTestBase;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.delta.DeltaLog;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +68,50 @@ class TestLakehouseVersions extends SparkTestBase {
     assertThat(second.version()).isEqualTo(1);
     assertThat(lake.readAt(TABLE, first.version()).count()).isEqualTo(3);
     assertThat(lake.readAt(TABLE, second.version()).count()).isEqualTo(5);
+  }
+
+  @Test
+  void aWriteAfterLoadStateFindsTheTablesStateBuiltAndLoadStateCreatesNoTable()
+      throws TimeoutException {
+    lake.loadState(TABLE);
+    assertThat(lake.exists(TABLE)).as("no table is created").isFalse();
+    for (int i = 0; i < 3; i++) {
+      DeltaWriter.append(lake, TABLE, rows(i, i + 1), "run-" + i);
+    }
+
+    DeltaLog.clearCache(); // a new driver: nothing of the table is loaded yet
+    assertThat(stateJobsDuring(() -> replace(0, "run-x")))
+        .as("a write replays the log into the table's state first")
+        .isPositive();
+    DeltaLog.clearCache();
+    lake.loadState(TABLE);
+    assertThat(stateJobsDuring(() -> replace(1, "run-y")))
+        .as("the state loaded ahead is the one the write uses")
+        .isZero();
+    assertThat(lake.read(TABLE).orderBy("id").collectAsList())
+        .extracting(r -> r.getLong(0))
+        .containsExactly(0L, 1L, 2L);
+  }
+
+  private void replace(long id, String tag) {
+    DeltaWriter.replaceWhere(lake, TABLE, rows((int) id, (int) id + 1), "id = " + id, tag);
+  }
+
+  /** Spark jobs that Delta runs to build a snapshot's state, while {@code action} runs. */
+  private int stateJobsDuring(Runnable action) throws TimeoutException {
+    AtomicInteger jobs = new AtomicInteger();
+    SparkListener listener =
+        new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart job) {
+            String description = job.properties().getProperty("spark.job.description", "");
+            if (description.contains("Compute snapshot for version")) {
+              jobs.incrementAndGet();
+            }
+          }
+        };
+    listening(listener, action);
+    return jobs.get();
   }
 
   @Test

@@ -8,6 +8,8 @@ package dev.sluice.testing;
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -25,6 +27,22 @@ public abstract class SparkTestBase {
   /** Asserts equal schemas and equal rows, in any order (spark-testing-base). */
   protected static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual) {
     new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(expected, actual);
+  }
+
+  /**
+   * Runs {@code action} while {@code listener} receives the session's Spark events; on return the
+   * listener has received every event of the action (Spark delivers them asynchronously) and no
+   * earlier one.
+   */
+  protected static void listening(SparkListener listener, Runnable action) throws TimeoutException {
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      action.run();
+    } finally {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(listener);
+    }
   }
 
   /** Runs {@code body} with session settings changed, restoring them in {@code finally}. */

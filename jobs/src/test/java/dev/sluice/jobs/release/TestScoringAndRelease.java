@@ -9,6 +9,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -34,6 +36,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +46,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
@@ -110,7 +116,9 @@ class TestScoringAndRelease extends SparkTestBase {
   @Test
   @Order(2)
   void splitModeScoresTheCanaryWithTheChallengerAndEveryoneElseWithTheChampion() {
+    Timestamp started = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
     ModelLake.run(root, "score", "--model", "churn", "--date", DATE);
+    Timestamp finished = Timestamp.from(Instant.now());
 
     Dataset<Row> predictions = table("predictions").where(col("score_date").equalTo(DATE));
     long population =
@@ -135,6 +143,9 @@ class TestScoringAndRelease extends SparkTestBase {
         .isZero();
     assertThat(predictions.where(col("probability").isNull().or(col("probability").gt(1))).count())
         .isZero();
+    Row scored = predictions.agg(min("scored_ts"), max("scored_ts")).first();
+    assertThat(scored.getTimestamp(0)).as("scored during the run").isAfterOrEqualTo(started);
+    assertThat(scored.getTimestamp(1)).isBeforeOrEqualTo(finished);
     double canaryShare =
         predictions.where(col("cohort").equalTo("canary")).count() / (double) population;
     assertThat(canaryShare).isBetween(0.05, 0.15);
@@ -478,14 +489,9 @@ class TestScoringAndRelease extends SparkTestBase {
             }
           }
         };
-    spark.sparkContext().addSparkListener(listener);
-    CliRun run;
-    try {
-      run = driftFirstToDate();
-    } finally {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      spark.sparkContext().removeSparkListener(listener);
-    }
+    AtomicReference<CliRun> drifted = new AtomicReference<>();
+    listening(listener, () -> drifted.set(driftFirstToDate()));
+    CliRun run = drifted.get();
     assertThat(run.exitCode()).as(run.stderr()).isIn(0, 5);
     assertThat(executions).as("one profiling query per window").hasSize(3);
     executions.values().forEach(ids -> assertThat(ids).hasSize(1));
