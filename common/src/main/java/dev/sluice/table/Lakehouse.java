@@ -199,7 +199,7 @@ public final class Lakehouse {
    * Builds the table's current Delta state (its log replayed into the list of files, which Delta
    * caches with the snapshot) ahead of a write in this driver, so the write's file filtering and
    * conflict checks find it ready instead of replaying the log first; nothing when the table does
-   * not exist yet. A job calls this on a second thread while it computes what it will write.
+   * not exist yet. A job calls this on another thread while it computes what it will write.
    */
   public void loadState(TableId table) {
     if (exists(table)) {
