@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The versions {@link Lakehouse} reads from a table's Delta log on the driver, checked against the
- * log as Delta's own history reports it, and the versions {@link DeltaWriter} returns.
+ * log as Delta's own history reports it, the versions {@link DeltaWriter} returns, and the table
+ * state {@link Lakehouse#loadState} builds ahead of a write.
  */
 class TestLakehouseVersions extends SparkTestBase {
   private static final TableId TABLE = TableId.of("events");
@@ -93,8 +94,8 @@ class TestLakehouseVersions extends SparkTestBase {
         .containsExactly(0L, 1L, 2L);
   }
 
-  private void replace(long id, String tag) {
-    DeltaWriter.replaceWhere(lake, TABLE, rows((int) id, (int) id + 1), "id = " + id, tag);
+  private void replace(int id, String tag) {
+    DeltaWriter.replaceWhere(lake, TABLE, rows(id, id + 1), "id = " + id, tag);
   }
 
   /** Spark jobs that Delta runs to build a snapshot's state, while {@code action} runs. */
